@@ -1,0 +1,327 @@
+//! The library interface: [`Engine`] → [`Expr`] → [`Compiled`] / [`Interpreter`].
+
+use std::cell::RefCell;
+use std::sync::Arc;
+
+use crate::bind::bind;
+use crate::error::{Error, ErrorKind, Result};
+use crate::functions::{NativeFn, Registry};
+use crate::interp;
+use crate::ir::{Program, lower::lower, passes, print};
+use crate::jit::{self, JitOptions, ScalarCode};
+use crate::limits::Limits;
+use crate::syntax;
+
+/// Parses and compiles formulas: holds the registered native functions, the
+/// limits, and the rewrite and code generation settings.
+///
+/// ```
+/// use exprjit::Engine;
+///
+/// extern "C" fn gauss(x: f64) -> f64 {
+///     (-x * x / 2.0).exp()
+/// }
+///
+/// let mut engine = Engine::new();
+/// engine.register_fn1("gauss", gauss)?;
+/// let expr = engine.parse("k * gauss(x - mu)")?;
+/// let f = expr.compile(&["x", "mu", "k"])?;
+/// assert_eq!(f.call(&[1.0, 1.0, 3.0])?, 3.0);
+/// assert_eq!(expr.interpreter(&["x", "mu", "k"])?.call(&[1.0, 1.0, 3.0])?, 3.0);
+/// # Ok::<(), exprjit::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Engine {
+    registry: Registry,
+    limits: Limits,
+    rewrites: bool,
+    jit: JitOptions,
+}
+
+impl Default for Engine {
+    fn default() -> Engine {
+        Engine::new()
+    }
+}
+
+impl Engine {
+    /// The built-in functions, default limits, rewrites on.
+    pub fn new() -> Engine {
+        Engine {
+            registry: Registry::default(),
+            limits: Limits::default(),
+            rewrites: true,
+            jit: JitOptions::default(),
+        }
+    }
+
+    /// Uses `limits` for every formula parsed from now on.
+    pub fn with_limits(mut self, limits: Limits) -> Engine {
+        self.limits = limits;
+        self
+    }
+
+    /// Turns the rewrites (constant folding, exact simplifications, integer
+    /// powers as multiplies) on or off. Common subexpressions are shared
+    /// either way.
+    ///
+    /// ```
+    /// let on = exprjit::Engine::new().parse("x^3 + 2*3")?;
+    /// let off = exprjit::Engine::new().with_rewrites(false).parse("x^3 + 2*3")?;
+    /// assert_eq!(on.rewritten(), "x*(x*x) + 6");
+    /// assert_eq!(off.rewritten(), "x^3 + 2*3");
+    /// # Ok::<(), exprjit::Error>(())
+    /// ```
+    pub fn with_rewrites(mut self, on: bool) -> Engine {
+        self.rewrites = on;
+        self
+    }
+
+    /// Code generation settings for formulas compiled from now on.
+    pub fn with_jit_options(mut self, options: JitOptions) -> Engine {
+        self.jit = options;
+        self
+    }
+
+    /// The current limits.
+    pub fn limits(&self) -> Limits {
+        self.limits
+    }
+
+    /// Registers a native function under `name` with its arity. Both the
+    /// interpreter and compiled code call it. It must be pure: exprjit may
+    /// call it once for repeated identical calls. Registering a name again
+    /// replaces the function for formulas parsed afterwards.
+    pub fn register(&mut self, name: &str, func: NativeFn) -> Result<&mut Engine> {
+        self.registry.register(name, func)?;
+        Ok(self)
+    }
+
+    /// Registers `f()`.
+    pub fn register_fn0(&mut self, name: &str, f: extern "C" fn() -> f64) -> Result<&mut Engine> {
+        self.register(name, NativeFn::Arity0(f))
+    }
+
+    /// Registers `f(a)`.
+    pub fn register_fn1(&mut self, name: &str, f: extern "C" fn(f64) -> f64) -> Result<&mut Engine> {
+        self.register(name, NativeFn::Arity1(f))
+    }
+
+    /// Registers `f(a, b)`.
+    pub fn register_fn2(
+        &mut self,
+        name: &str,
+        f: extern "C" fn(f64, f64) -> f64,
+    ) -> Result<&mut Engine> {
+        self.register(name, NativeFn::Arity2(f))
+    }
+
+    /// Registers `f(a, b, c)`.
+    pub fn register_fn3(
+        &mut self,
+        name: &str,
+        f: extern "C" fn(f64, f64, f64) -> f64,
+    ) -> Result<&mut Engine> {
+        self.register(name, NativeFn::Arity3(f))
+    }
+
+    /// Registers `f(a, b, c, d)`.
+    pub fn register_fn4(
+        &mut self,
+        name: &str,
+        f: extern "C" fn(f64, f64, f64, f64) -> f64,
+    ) -> Result<&mut Engine> {
+        self.register(name, NativeFn::Arity4(f))
+    }
+
+    /// Names of the registered native functions.
+    pub fn native_names(&self) -> impl Iterator<Item = &str> {
+        self.registry.all().iter().map(|n| n.name.as_str())
+    }
+
+    /// Parses `text`, resolves its names and applies the rewrites.
+    pub fn parse(&self, text: &str) -> Result<Expr> {
+        let ast = syntax::parse(text, &self.limits)?;
+        let program = lower(&ast, &self.registry)?;
+        debug_assert_eq!(program.verify(), Ok(()));
+        let program = if self.rewrites {
+            let rewritten = passes::optimize(&program);
+            debug_assert_eq!(rewritten.verify(), Ok(()));
+            rewritten
+        } else {
+            program
+        };
+        Ok(Expr {
+            program: Arc::new(program),
+            jit: self.jit,
+        })
+    }
+}
+
+/// A parsed formula: inspect it, interpret it, or compile it.
+///
+/// ```
+/// let expr = exprjit::parse("y + h*y^2*cos(t+y)")?;
+/// assert_eq!(expr.variables(), ["y", "h", "t"]);
+/// let f = expr.compile(&["y", "t", "h"])?;
+/// assert_eq!(f.call(&[1.0, 0.0, 0.001])?, 1.000540302305868);
+/// # Ok::<(), exprjit::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Expr {
+    program: Arc<Program>,
+    jit: JitOptions,
+}
+
+impl Expr {
+    /// The formula as typed.
+    pub fn text(&self) -> &str {
+        &self.program.text
+    }
+
+    /// The variables, in order of first appearance.
+    pub fn variables(&self) -> Vec<&str> {
+        self.program.vars.iter().map(|v| &*v.name).collect()
+    }
+
+    /// The formula after the rewrites, as text (see [`print::render`]).
+    pub fn rewritten(&self) -> String {
+        print::render(&self.program)
+    }
+
+    /// The IR program (rewritten, if rewrites are on).
+    pub fn program(&self) -> &Program {
+        &self.program
+    }
+
+    /// Compiles to native code taking arguments in the order `args` names
+    /// them. Every variable must be among `args`; extra names are allowed.
+    pub fn compile<S: AsRef<str>>(&self, args: &[S]) -> Result<Compiled> {
+        let slots = bind(&self.program, args)?;
+        let code = jit::compile_scalar(&self.program, &slots, self.jit)?;
+        Ok(Compiled {
+            code,
+            args: args.iter().map(|a| Arc::from(a.as_ref())).collect(),
+        })
+    }
+
+    /// The reference interpreter for the same program, with the same argument order.
+    pub fn interpreter<S: AsRef<str>>(&self, args: &[S]) -> Result<Interpreter> {
+        let slots = bind(&self.program, args)?;
+        Ok(Interpreter {
+            program: self.program.clone(),
+            slots,
+            args: args.iter().map(|a| Arc::from(a.as_ref())).collect(),
+        })
+    }
+
+    /// Interprets the formula once with named values.
+    ///
+    /// ```
+    /// let v = exprjit::parse("-x^2")?.eval(&[("x", 3.0)])?;
+    /// assert_eq!(v, -9.0);
+    /// # Ok::<(), exprjit::Error>(())
+    /// ```
+    pub fn eval(&self, bindings: &[(&str, f64)]) -> Result<f64> {
+        let names: Vec<&str> = bindings.iter().map(|b| b.0).collect();
+        let values: Vec<f64> = bindings.iter().map(|b| b.1).collect();
+        self.interpreter(&names)?.call(&values)
+    }
+}
+
+fn check_count(names: &[Arc<str>], given: usize) -> Result<()> {
+    if given == names.len() {
+        return Ok(());
+    }
+    let list: Vec<&str> = names.iter().map(|n| &**n).collect();
+    Err(Error::new(
+        ErrorKind::ArgumentCount,
+        format!(
+            "expected {} value{} ({}), got {given}",
+            names.len(),
+            if names.len() == 1 { "" } else { "s" },
+            list.join(", ")
+        ),
+    ))
+}
+
+/// A formula compiled to native code. Cheap to clone (clones share the
+/// code); `Send + Sync`, so threads can call it at once. The code is freed
+/// when the last clone drops.
+#[derive(Clone)]
+pub struct Compiled {
+    code: ScalarCode,
+    args: Arc<[Arc<str>]>,
+}
+
+impl std::fmt::Debug for Compiled {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Compiled").field("args", &self.args).finish_non_exhaustive()
+    }
+}
+
+impl Compiled {
+    /// Evaluates with `args` in the order given to [`Expr::compile`].
+    pub fn call(&self, args: &[f64]) -> Result<f64> {
+        check_count(&self.args, args.len())?;
+        // SAFETY: the code reads `args[slot]` for slots below the number of
+        // argument names, which equals `args.len()` (checked above); it
+        // writes nothing and calls only the fixed function table.
+        Ok(unsafe { (self.code.func)(args.as_ptr()) })
+    }
+
+    /// The argument names, in call order.
+    pub fn arg_names(&self) -> impl Iterator<Item = &str> {
+        self.args.iter().map(|a| &**a)
+    }
+
+    /// The number of arguments.
+    pub fn arity(&self) -> usize {
+        self.args.len()
+    }
+}
+
+/// The reference interpreter bound to an argument order; the JIT must agree
+/// with it bit for bit.
+#[derive(Debug, Clone)]
+pub struct Interpreter {
+    program: Arc<Program>,
+    slots: Vec<u32>,
+    args: Arc<[Arc<str>]>,
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Vec<f64>> = const { RefCell::new(Vec::new()) };
+}
+
+impl Interpreter {
+    /// Evaluates with `args` in the order given to [`Expr::interpreter`].
+    pub fn call(&self, args: &[f64]) -> Result<f64> {
+        check_count(&self.args, args.len())?;
+        Ok(SCRATCH.with(|s| match s.try_borrow_mut() {
+            Ok(mut scratch) => interp::eval(&self.program, &self.slots, args, &mut scratch),
+            // A registered function that itself interprets a formula.
+            Err(_) => interp::eval(&self.program, &self.slots, args, &mut Vec::new()),
+        }))
+    }
+
+    /// The number of arguments.
+    pub fn arity(&self) -> usize {
+        self.args.len()
+    }
+}
+
+/// Parses `text` with the default [`Engine`].
+pub fn parse(text: &str) -> Result<Expr> {
+    Engine::new().parse(text)
+}
+
+/// Parses and interprets `text` once with named values.
+///
+/// ```
+/// assert_eq!(exprjit::eval("2^3^2", &[])?, 512.0);
+/// # Ok::<(), exprjit::Error>(())
+/// ```
+pub fn eval(text: &str, bindings: &[(&str, f64)]) -> Result<f64> {
+    parse(text)?.eval(bindings)
+}

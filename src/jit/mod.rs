@@ -1,0 +1,153 @@
+//! Native code through Cranelift: target set-up, one JIT module per compiled
+//! formula, and freeing it when the last handle drops.
+//!
+//! Each compiled formula owns its own `JITModule`, so dropping the formula
+//! frees its code ([`JITModule::free_memory`]); the generated code calls only
+//! the fixed function table, through absolute addresses, so no relocation
+//! can fall out of range however far apart the modules land.
+
+pub mod codegen;
+
+use std::sync::{Arc, Mutex, OnceLock};
+
+use cranelift_codegen::ir::{AbiParam, InstBuilder, MemFlagsData, types};
+use cranelift_codegen::isa::OwnedTargetIsa;
+use cranelift_codegen::settings::{self, Configurable};
+use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
+use cranelift_jit::{JITBuilder, JITModule};
+use cranelift_module::{Linkage, Module, default_libcall_names};
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::ir::Program;
+
+/// Code generation settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct JitOptions {
+    /// Run Cranelift's IR verifier before compiling (10–25% of compile
+    /// time). Default: on in debug builds, off in release builds.
+    pub verify: bool,
+}
+
+impl Default for JitOptions {
+    fn default() -> JitOptions {
+        JitOptions {
+            verify: cfg!(debug_assertions),
+        }
+    }
+}
+
+/// The host target, configured once per verifier setting.
+fn isa(verify: bool) -> Result<OwnedTargetIsa> {
+    static ISAS: [OnceLock<std::result::Result<OwnedTargetIsa, String>>; 2] =
+        [OnceLock::new(), OnceLock::new()];
+    ISAS[usize::from(verify)]
+        .get_or_init(|| {
+            let mut flags = settings::builder();
+            let set = |f: &mut settings::Builder, k: &str, v: &str| {
+                f.set(k, v).map_err(|e| format!("setting {k}={v}: {e}"))
+            };
+            set(&mut flags, "opt_level", "speed")?;
+            set(&mut flags, "enable_verifier", if verify { "true" } else { "false" })?;
+            set(&mut flags, "is_pic", "false")?;
+            set(&mut flags, "use_colocated_libcalls", "false")?;
+            let builder = cranelift_native::builder()
+                .map_err(|e| format!("this machine is not supported by Cranelift: {e}"))?;
+            builder
+                .finish(settings::Flags::new(flags))
+                .map_err(|e| format!("configuring the target: {e}"))
+        })
+        .clone()
+        .map_err(|e| Error::new(ErrorKind::Codegen, e))
+}
+
+fn codegen_error(what: &str, e: impl std::fmt::Display) -> Error {
+    Error::new(
+        ErrorKind::Codegen,
+        format!("{what}: {e} (this is a bug in exprjit; please report the formula)"),
+    )
+}
+
+/// Owns a JIT module; frees its code when dropped.
+///
+/// Shared by `Arc` among every handle to the code it holds.
+pub(crate) struct CodeMemory {
+    module: Mutex<Option<JITModule>>,
+}
+
+impl Drop for CodeMemory {
+    fn drop(&mut self) {
+        let module = match self.module.get_mut() {
+            Ok(m) => m.take(),
+            Err(poisoned) => poisoned.into_inner().take(),
+        };
+        if let Some(module) = module {
+            // SAFETY: the last `Arc<CodeMemory>` is being dropped, and every
+            // function pointer into this module is stored next to such an
+            // `Arc` (see `ScalarCode`), so no pointer into the code can be
+            // called after this.
+            unsafe { module.free_memory() };
+        }
+    }
+}
+
+/// The signature of a compiled scalar formula: arguments in, value out.
+pub(crate) type ScalarFn = unsafe extern "C" fn(args: *const f64) -> f64;
+
+/// A compiled scalar function and the memory that holds it.
+#[derive(Clone)]
+pub(crate) struct ScalarCode {
+    /// Never called with fewer than `n_args` readable f64s (checked by the caller).
+    pub(crate) func: ScalarFn,
+    /// Keeps `func`'s code alive.
+    _memory: Arc<CodeMemory>,
+}
+
+/// Compiles `program` as `f(args) -> f64`, where variable `i` is read from
+/// `args[slots[i]]`.
+pub(crate) fn compile_scalar(program: &Program, slots: &[u32], options: JitOptions) -> Result<ScalarCode> {
+    let isa = isa(options.verify)?;
+    let call_conv = isa.default_call_conv();
+    let frontend = isa.frontend_config();
+    let mut module = JITModule::new(JITBuilder::with_isa(isa, default_libcall_names()));
+    let mut ctx = module.make_context();
+    ctx.func.signature.params.push(AbiParam::new(types::I64));
+    ctx.func.signature.returns.push(AbiParam::new(types::F64));
+    let id = module
+        .declare_function("formula", Linkage::Local, &ctx.func.signature)
+        .map_err(|e| codegen_error("declaring the function", e))?;
+    let mut fb_ctx = FunctionBuilderContext::new();
+    {
+        let mut fb = FunctionBuilder::new(&mut ctx.func, &mut fb_ctx);
+        let entry = fb.create_block();
+        fb.append_block_params_for_function_params(entry);
+        fb.switch_to_block(entry);
+        fb.seal_block(entry);
+        let args = fb.block_params(entry)[0];
+        let flags = MemFlagsData::trusted().with_readonly();
+        let vars: Vec<_> = slots
+            .iter()
+            .map(|&slot| fb.ins().load(types::F64, flags, args, (slot * 8) as i32))
+            .collect();
+        let result = codegen::emit(&mut fb, program, &vars, call_conv);
+        fb.ins().return_(&[result]);
+        fb.finalize(frontend);
+    }
+    module
+        .define_function(id, &mut ctx)
+        .map_err(|e| codegen_error("compiling", e))?;
+    module
+        .finalize_definitions()
+        .map_err(|e| codegen_error("finalizing", e))?;
+    let code = module.get_finalized_function(id);
+    // SAFETY: `code` is the entry of the function just finalized with the
+    // signature built above (one pointer in, one f64 out, the target's
+    // default C calling convention), so it has the type `ScalarFn`. Its
+    // memory lives as long as the `CodeMemory` stored beside it.
+    let func: ScalarFn = unsafe { std::mem::transmute::<*const u8, ScalarFn>(code) };
+    Ok(ScalarCode {
+        func,
+        _memory: Arc::new(CodeMemory {
+            module: Mutex::new(Some(module)),
+        }),
+    })
+}
