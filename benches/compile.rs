@@ -1,1 +1,100 @@
-fn main(){}
+//! Compile latency: parse, passes (lowering and rewrites), code generation,
+//! and parse-to-callable, for the seed formula and for generated formulas of
+//! 1,000 to 10,000 nodes (to show growth is linear).
+//!
+//! `cargo bench --bench compile`
+
+#[path = "../tests/common/mod.rs"]
+mod common;
+
+use std::hint::black_box;
+
+use criterion::{BenchmarkId, Criterion, criterion_main};
+use exprjit::functions::Registry;
+use exprjit::ir::{lower::lower, passes::optimize};
+use exprjit::{Engine, Limits, syntax};
+
+const SEED: &str = "y + h*y^2*cos(t+y)";
+const SEED_ARGS: [&str; 3] = ["y", "t", "h"];
+
+/// A sum of random terms with about `nodes` syntax-tree nodes in all.
+fn large_formula(nodes: usize) -> String {
+    let mut rng = common::Rng::new(nodes as u64);
+    let mut terms = Vec::new();
+    let mut count = 0;
+    while count < nodes {
+        let term = common::formula(&mut rng, 12);
+        count += syntax::parse(&term, &Limits::default())
+            .unwrap()
+            .nodes
+            .len()
+            + 1;
+        terms.push(term);
+    }
+    terms.join(" + ")
+}
+
+fn stages(c: &mut Criterion, group: &str, text: &str, args: &[&str], samples: usize) {
+    let limits = Limits::default();
+    let registry = Registry::default();
+    let engine = Engine::new();
+    let mut g = c.benchmark_group(group);
+    g.sample_size(samples);
+    g.bench_function("parse", |b| {
+        b.iter(|| syntax::parse(black_box(text), &limits).unwrap())
+    });
+    let ast = syntax::parse(text, &limits).unwrap();
+    g.bench_function("passes", |b| {
+        b.iter(|| optimize(&lower(black_box(&ast), &registry).unwrap()))
+    });
+    let expr = engine.parse(text).unwrap();
+    g.bench_function("codegen", |b| {
+        b.iter(|| black_box(&expr).compile(args).unwrap())
+    });
+    g.bench_function("parse_to_callable", |b| {
+        b.iter(|| {
+            engine
+                .parse(black_box(text))
+                .unwrap()
+                .compile(args)
+                .unwrap()
+        })
+    });
+    g.finish();
+}
+
+fn small(c: &mut Criterion) {
+    stages(c, "compile_small", SEED, &SEED_ARGS, 100);
+}
+
+fn large(c: &mut Criterion) {
+    let text = large_formula(10_000);
+    stages(c, "compile_10k", &text, &common::VARS, 10);
+
+    let mut g = c.benchmark_group("compile_scaling");
+    g.sample_size(10);
+    let engine = Engine::new();
+    for nodes in [1_000, 2_500, 5_000, 10_000] {
+        let text = large_formula(nodes);
+        g.bench_with_input(
+            BenchmarkId::new("parse_to_callable", nodes),
+            &text,
+            |b, text| {
+                b.iter(|| {
+                    engine
+                        .parse(black_box(text))
+                        .unwrap()
+                        .compile(&common::VARS)
+                        .unwrap()
+                })
+            },
+        );
+    }
+    g.finish();
+}
+
+mod groups {
+    #![allow(missing_docs)]
+    criterion::criterion_group!(benches, super::small, super::large);
+}
+criterion_main!(groups::benches);

@@ -103,7 +103,11 @@ impl Engine {
     }
 
     /// Registers `f(a)`.
-    pub fn register_fn1(&mut self, name: &str, f: extern "C" fn(f64) -> f64) -> Result<&mut Engine> {
+    pub fn register_fn1(
+        &mut self,
+        name: &str,
+        f: extern "C" fn(f64) -> f64,
+    ) -> Result<&mut Engine> {
         self.register(name, NativeFn::Arity1(f))
     }
 
@@ -256,7 +260,9 @@ pub struct Compiled {
 
 impl std::fmt::Debug for Compiled {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Compiled").field("args", &self.args).finish_non_exhaustive()
+        f.debug_struct("Compiled")
+            .field("args", &self.args)
+            .finish_non_exhaustive()
     }
 }
 

@@ -22,23 +22,25 @@ pub fn bind<S: AsRef<str>>(program: &Program, names: &[S]) -> Result<Vec<u32>> {
     program
         .vars
         .iter()
-        .map(|var| match names.iter().position(|n| n.as_ref() == &*var.name) {
-            Some(i) => Ok(i as u32),
-            None => {
-                let mut e = Error::at(
-                    ErrorKind::UnboundVariable,
-                    format!("no value for the variable `{}`", var.name),
-                    var.span,
-                    &program.text,
-                );
-                if let Some(s) = suggest(&var.name, names.iter().map(AsRef::as_ref)) {
-                    e = e.with_help(format!("did you mean `{s}`?"));
-                } else {
-                    e = e.with_help(format!("give it a value, e.g. `{}=1`", var.name));
+        .map(
+            |var| match names.iter().position(|n| n.as_ref() == &*var.name) {
+                Some(i) => Ok(i as u32),
+                None => {
+                    let mut e = Error::at(
+                        ErrorKind::UnboundVariable,
+                        format!("no value for the variable `{}`", var.name),
+                        var.span,
+                        &program.text,
+                    );
+                    if let Some(s) = suggest(&var.name, names.iter().map(AsRef::as_ref)) {
+                        e = e.with_help(format!("did you mean `{s}`?"));
+                    } else {
+                        e = e.with_help(format!("give it a value, e.g. `{}=1`", var.name));
+                    }
+                    Err(e)
                 }
-                Err(e)
-            }
-        })
+            },
+        )
         .collect()
 }
 

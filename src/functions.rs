@@ -350,7 +350,10 @@ impl Registry {
 
     /// The index and entry of a registered function.
     pub fn lookup(&self, name: &str) -> Option<(usize, &Native)> {
-        self.natives.iter().enumerate().find(|(_, n)| n.name == name)
+        self.natives
+            .iter()
+            .enumerate()
+            .find(|(_, n)| n.name == name)
     }
 
     /// All registered functions.

@@ -23,7 +23,9 @@ pub fn eval(program: &Program, slots: &[u32], args: &[f64], scratch: &mut Vec<f6
             Node::Select(c, a, b) => {
                 ops::select(scratch[c.index()], scratch[a.index()], scratch[b.index()])
             }
-            Node::Fma(a, b, c) => ops::fma(scratch[a.index()], scratch[b.index()], scratch[c.index()]),
+            Node::Fma(a, b, c) => {
+                ops::fma(scratch[a.index()], scratch[b.index()], scratch[c.index()])
+            }
             Node::Call(callee, ids) => {
                 call_args.clear();
                 call_args.extend(ids.iter().map(|a| scratch[a.index()]));

@@ -33,7 +33,10 @@ impl Session {
     }
 
     fn names_and_values(&self) -> (Vec<&str>, Vec<f64>) {
-        (self.vars.keys().map(String::as_str).collect(), self.vars.values().copied().collect())
+        (
+            self.vars.keys().map(String::as_str).collect(),
+            self.vars.values().copied().collect(),
+        )
     }
 
     /// Handles one line; returns what to print, or None to quit.
@@ -64,7 +67,10 @@ impl Session {
                     self.rewrites = rest == "on";
                     Ok(format!("rewrites {rest}"))
                 }
-                _ => Ok(format!("rewrites are {}", if self.rewrites { "on" } else { "off" })),
+                _ => Ok(format!(
+                    "rewrites are {}",
+                    if self.rewrites { "on" } else { "off" }
+                )),
             },
             other => Ok(format!("unknown command `:{other}`; type :help")),
         };
@@ -111,7 +117,11 @@ impl Session {
             t.elapsed().as_nanos() as f64 / f64::from(n)
         };
         let jit = per_call(&|| f.call(std::hint::black_box(&values)).unwrap_or(f64::NAN));
-        let int = per_call(&|| interp.call(std::hint::black_box(&values)).unwrap_or(f64::NAN));
+        let int = per_call(&|| {
+            interp
+                .call(std::hint::black_box(&values))
+                .unwrap_or(f64::NAN)
+        });
         Ok(format!(
             "compile {:.1} µs; per call: jit {jit:.1} ns, interpreter {int:.1} ns ({:.1}x)",
             compile.as_secs_f64() * 1e6,
@@ -129,7 +139,10 @@ pub fn run() -> ExitCode {
     let stdin = std::io::stdin();
     let interactive = stdin.is_terminal();
     if interactive {
-        println!("exprjit {} — type a formula, or :help", env!("CARGO_PKG_VERSION"));
+        println!(
+            "exprjit {} — type a formula, or :help",
+            env!("CARGO_PKG_VERSION")
+        );
     }
     let mut out = std::io::stdout();
     let mut lines = stdin.lock().lines();

@@ -123,7 +123,7 @@ pub fn lower(ast: &Ast, registry: &Registry) -> Result<Program> {
                     e = match suggest(name, known) {
                         Some(s) => e.with_help(format!("did you mean `{s}`?")),
                         None => e.with_help(format!(
-                            "to multiply, write `{name}*(…)`; `:help` lists the functions"
+                            "not a built-in or registered function; to multiply, write `{name}*(…)`"
                         )),
                     };
                     return Err(e);
@@ -201,8 +201,14 @@ mod tests {
         let e = lower_text("sine(1)").unwrap_err();
         assert_eq!(e.kind(), ErrorKind::UnknownFunction);
         assert_eq!(e.help(), Some("did you mean `sin`?"));
-        assert_eq!(lower_text("sin").unwrap_err().kind(), ErrorKind::FunctionAsValue);
-        assert_eq!(lower_text("pi(2)").unwrap_err().kind(), ErrorKind::ConstantAsFunction);
+        assert_eq!(
+            lower_text("sin").unwrap_err().kind(),
+            ErrorKind::FunctionAsValue
+        );
+        assert_eq!(
+            lower_text("pi(2)").unwrap_err().kind(),
+            ErrorKind::ConstantAsFunction
+        );
         let e = lower_text("atan2(1)").unwrap_err();
         assert_eq!(e.kind(), ErrorKind::Arity);
         assert_eq!(e.message(), "`atan2` takes 2 arguments, but 1 was given");

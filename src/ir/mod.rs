@@ -267,10 +267,17 @@ impl Program {
             }
             match node {
                 Node::Var(v) if *v as usize >= self.vars.len() => {
-                    return Err(format!("node {i} names variable {v} of {}", self.vars.len()));
+                    return Err(format!(
+                        "node {i} names variable {v} of {}",
+                        self.vars.len()
+                    ));
                 }
                 Node::Call(Callee::Math(f), args) if args.len() != f.arity() => {
-                    return Err(format!("node {i} calls {} with {} args", f.name(), args.len()));
+                    return Err(format!(
+                        "node {i} calls {} with {} args",
+                        f.name(),
+                        args.len()
+                    ));
                 }
                 Node::Call(Callee::Native(n), args) => match self.natives.get(*n as usize) {
                     Some(native) if native.func.arity() == args.len() => {}

@@ -55,9 +55,7 @@ pub fn binary(op: BinaryOp, a: f64, b: f64) -> f64 {
 pub fn fmin(a: f64, b: f64) -> f64 {
     if a.is_nan() {
         b
-    } else if b.is_nan() {
-        a
-    } else if a < b {
+    } else if b.is_nan() || a < b {
         a
     } else if b < a {
         b
@@ -72,9 +70,7 @@ pub fn fmin(a: f64, b: f64) -> f64 {
 pub fn fmax(a: f64, b: f64) -> f64 {
     if a.is_nan() {
         b
-    } else if b.is_nan() {
-        a
-    } else if a > b {
+    } else if b.is_nan() || a > b {
         a
     } else if b > a {
         b

@@ -62,10 +62,17 @@ pub fn render(program: &Program) -> String {
 fn render_node(program: &Program, node: &Node, shown: &[(String, u8)]) -> (String, u8) {
     let arg = |id: super::Id| &shown[id.index()];
     let wrap = |(s, p): &(String, u8), min: u8| {
-        if *p < min { format!("({s})") } else { s.clone() }
+        if *p < min {
+            format!("({s})")
+        } else {
+            s.clone()
+        }
     };
     let list = |ids: &[super::Id]| {
-        ids.iter().map(|&a| arg(a).0.as_str()).collect::<Vec<_>>().join(", ")
+        ids.iter()
+            .map(|&a| arg(a).0.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
     };
     match node {
         Node::Const(bits) => constant(f64::from_bits(*bits)),
@@ -124,8 +131,16 @@ fn render_node(program: &Program, node: &Node, shown: &[(String, u8)]) -> (Strin
 /// A left-associative infix operation: the right operand needs parentheses
 /// at equal strength (`a - (b - c)`, and `a + (b + c)` keeps its order).
 fn infix(l: &(String, u8), sym: &str, r: &(String, u8), prec: u8) -> (String, u8) {
-    let left = if l.1 < prec { format!("({})", l.0) } else { l.0.clone() };
-    let right = if r.1 <= prec { format!("({})", r.0) } else { r.0.clone() };
+    let left = if l.1 < prec {
+        format!("({})", l.0)
+    } else {
+        l.0.clone()
+    };
+    let right = if r.1 <= prec {
+        format!("({})", r.0)
+    } else {
+        r.0.clone()
+    };
     (format!("{left}{sym}{right}"), prec)
 }
 
@@ -151,7 +166,13 @@ mod tests {
     use crate::syntax::parse;
 
     fn show(text: &str) -> String {
-        render(&lower(&parse(text, &Limits::default()).unwrap(), &Registry::default()).unwrap())
+        render(
+            &lower(
+                &parse(text, &Limits::default()).unwrap(),
+                &Registry::default(),
+            )
+            .unwrap(),
+        )
     }
 
     #[test]
@@ -166,7 +187,10 @@ mod tests {
         assert_eq!(show("2^-x"), "2^-x");
         assert_eq!(show("- -x"), "-(-x)");
         assert_eq!(show("a < b && !c || d % 2"), "a < b && !c || d % 2");
-        assert_eq!(show("if(x, min(x, 1), atan2(y, x))"), "if(x, min(x, 1), atan2(y, x))");
+        assert_eq!(
+            show("if(x, min(x, 1), atan2(y, x))"),
+            "if(x, min(x, 1), atan2(y, x))"
+        );
     }
 
     #[test]
@@ -177,7 +201,11 @@ mod tests {
             text = format!("sin({text})");
             text = format!("({text} + {text})");
         }
-        let p = lower(&parse(&text, &Limits::default()).unwrap(), &Registry::default()).unwrap();
+        let p = lower(
+            &parse(&text, &Limits::default()).unwrap(),
+            &Registry::default(),
+        )
+        .unwrap();
         let r = render(&p);
         assert!(r.len() < 4000, "{}", r.len());
         assert!(r.starts_with("t1 = sin(x); t2 = sin(t1 + t1);"), "{r}");

@@ -15,7 +15,12 @@ use crate::ir::{BinaryOp, Callee, Node, Program, UnaryOp};
 
 /// Emits `program` into `fb` at its current block, with `vars[i]` the value
 /// of variable `i`, and returns the root's value.
-pub fn emit(fb: &mut FunctionBuilder<'_>, program: &Program, vars: &[Value], call_conv: CallConv) -> Value {
+pub fn emit(
+    fb: &mut FunctionBuilder<'_>,
+    program: &Program,
+    vars: &[Value],
+    call_conv: CallConv,
+) -> Value {
     let mut sigs: [Option<SigRef>; 5] = [None; 5];
     let mut values: Vec<Value> = Vec::with_capacity(program.nodes.len());
     let mut zero: Option<Value> = None;
@@ -46,7 +51,10 @@ pub fn emit(fb: &mut FunctionBuilder<'_>, program: &Program, vars: &[Value], cal
             }
             Node::Binary(op, l, r) => {
                 let (a, b) = (values[l.index()], values[r.index()]);
-                let compare = |fb: &mut FunctionBuilder<'_>, cc: FloatCC, zero: &mut Option<Value>, one: &mut Option<Value>| {
+                let compare = |fb: &mut FunctionBuilder<'_>,
+                               cc: FloatCC,
+                               zero: &mut Option<Value>,
+                               one: &mut Option<Value>| {
                     let z = *zero.get_or_insert_with(|| fb.ins().f64const(0.0));
                     let o = *one.get_or_insert_with(|| fb.ins().f64const(1.0));
                     let c = fb.ins().fcmp(cc, a, b);
@@ -96,7 +104,10 @@ pub fn emit(fb: &mut FunctionBuilder<'_>, program: &Program, vars: &[Value], cal
                 let cond = fb.ins().fcmp(FloatCC::NotEqual, values[c.index()], z);
                 fb.ins().select(cond, values[a.index()], values[b.index()])
             }
-            Node::Fma(a, b, c) => fb.ins().fma(values[a.index()], values[b.index()], values[c.index()]),
+            Node::Fma(a, b, c) => {
+                fb.ins()
+                    .fma(values[a.index()], values[b.index()], values[c.index()])
+            }
             Node::Call(callee, args) => {
                 let address = match callee {
                     Callee::Math(f) => f.ptr().address(),
@@ -104,7 +115,8 @@ pub fn emit(fb: &mut FunctionBuilder<'_>, program: &Program, vars: &[Value], cal
                 };
                 let sig = *sigs[args.len()].get_or_insert_with(|| {
                     let mut s = Signature::new(call_conv);
-                    s.params.extend((0..args.len()).map(|_| AbiParam::new(types::F64)));
+                    s.params
+                        .extend((0..args.len()).map(|_| AbiParam::new(types::F64)));
                     s.returns.push(AbiParam::new(types::F64));
                     fb.import_signature(s)
                 });

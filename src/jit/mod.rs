@@ -47,7 +47,11 @@ fn isa(verify: bool) -> Result<OwnedTargetIsa> {
                 f.set(k, v).map_err(|e| format!("setting {k}={v}: {e}"))
             };
             set(&mut flags, "opt_level", "speed")?;
-            set(&mut flags, "enable_verifier", if verify { "true" } else { "false" })?;
+            set(
+                &mut flags,
+                "enable_verifier",
+                if verify { "true" } else { "false" },
+            )?;
             set(&mut flags, "is_pic", "false")?;
             set(&mut flags, "use_colocated_libcalls", "false")?;
             let builder = cranelift_native::builder()
@@ -104,7 +108,11 @@ pub(crate) struct ScalarCode {
 
 /// Compiles `program` as `f(args) -> f64`, where variable `i` is read from
 /// `args[slots[i]]`.
-pub(crate) fn compile_scalar(program: &Program, slots: &[u32], options: JitOptions) -> Result<ScalarCode> {
+pub(crate) fn compile_scalar(
+    program: &Program,
+    slots: &[u32],
+    options: JitOptions,
+) -> Result<ScalarCode> {
     let isa = isa(options.verify)?;
     let call_conv = isa.default_call_conv();
     let frontend = isa.frontend_config();

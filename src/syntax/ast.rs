@@ -127,7 +127,8 @@ impl fmt::Display for Ast {
                 AstKind::Number(v) => format!("{v:?}"),
                 AstKind::Name(n) => n.to_string(),
                 AstKind::Call { name, args, .. } => {
-                    let args: Vec<&str> = args.iter().map(|a| shown[a.0 as usize].as_str()).collect();
+                    let args: Vec<&str> =
+                        args.iter().map(|a| shown[a.0 as usize].as_str()).collect();
                     format!("{name}({})", args.join(", "))
                 }
                 AstKind::Prefix(op, a) => {

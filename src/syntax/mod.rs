@@ -48,7 +48,10 @@ pub fn parse(text: &str, limits: &Limits) -> Result<Ast> {
         nodes: Vec::new(),
         limits,
     };
-    let or_expr = formula.into_inner().next().expect("formula holds an expression");
+    let or_expr = formula
+        .into_inner()
+        .next()
+        .expect("formula holds an expression");
     builder.expr(or_expr, 0)?;
     Ok(Ast {
         nodes: builder.nodes,
@@ -150,10 +153,16 @@ impl Builder<'_> {
     fn unary(&mut self, pair: Pair<'_, Rule>, depth: usize) -> Result<AstId> {
         let parts: Vec<Pair<'_, Rule>> = pair.into_inner().collect();
         let (power, prefixes) = parts.split_last().expect("unary ends with a power");
-        let depth = depth + prefixes.len();
-        if let Some(p) = prefixes.last() {
-            self.check_depth(depth, span_of(p))?;
+        if depth + prefixes.len() > self.limits.max_depth {
+            // Point at the first prefix beyond the limit.
+            let culprit = &prefixes[self.limits.max_depth.saturating_sub(depth)];
+            return Err(depth_error(
+                span_of(culprit),
+                &self.text,
+                self.limits.max_depth,
+            ));
         }
+        let depth = depth + prefixes.len();
         let operand = self.power(power.clone(), depth)?;
         self.apply_prefixes(prefixes, operand)
     }
@@ -220,7 +229,10 @@ impl Builder<'_> {
             Rule::name => self.push(AstKind::Name(Arc::from(inner.as_str())), span),
             Rule::group => {
                 self.check_depth(depth + 1, span)?;
-                let e = inner.into_inner().next().expect("group holds an expression");
+                let e = inner
+                    .into_inner()
+                    .next()
+                    .expect("group holds an expression");
                 let id = self.expr(e, depth + 1)?;
                 // The group's span includes its parentheses.
                 self.nodes[id.0 as usize].span = span;
@@ -312,43 +324,53 @@ fn syntax_error(text: &Arc<str>, e: &pest::error::Error<Rule>) -> Error {
 
     // An operator (or a closing token) was expected.
     let closer = match innermost_open(&text[..pos]) {
-        Open::None => "the end of the formula",
-        Open::Group => "`)`",
-        Open::Call => "`,` or `)`",
+        Open::None => " or the end of the formula",
+        Open::Group => " or `)`",
+        Open::Call => ", `,` or `)`",
     };
     // A number running straight into letters, dots or digits: `1e`, `1..2`, `2x`.
     if let Some(bad) = malformed_number(text, pos) {
         let starts_with_letter = text[pos..].starts_with(|c: char| c.is_ascii_alphabetic());
         let exponent = text[pos..].starts_with(['e', 'E']);
         if !starts_with_letter || exponent {
-            let what = if exponent {
-                "malformed number: the exponent needs digits"
+            let token = &text[bad.start..bad.end];
+            let msg = if exponent {
+                format!("malformed number `{token}`: the exponent needs digits")
             } else {
-                "malformed number"
+                format!("malformed number `{token}`")
             };
-            return Error::at(
-                ErrorKind::Syntax,
-                format!("{what}: `{}`", &text[bad.start..bad.end]),
-                bad,
-                text,
-            );
+            return Error::at(ErrorKind::Syntax, msg, bad, text);
         }
     }
-    let mut e = err(format!(
-        "expected an operator or {closer}, found {found_text}"
-    ));
+    let mut e = err(format!("expected an operator{closer}, found {found_text}"));
     let help = match found {
-        Some(c) if c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '(' => Some(
-            "two values with no operator between them; write `2*x` to multiply".to_string(),
-        ),
-        Some('=') => Some(
-            "`=` is not an operator: use `==` to compare; a formula cannot assign".to_string(),
-        ),
+        Some(c) if c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '(' => {
+            let token = |s: &str| {
+                s.chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '.')
+                    .collect::<String>()
+            };
+            let before: String = token(&text[..pos].trim_end().chars().rev().collect::<String>())
+                .chars()
+                .rev()
+                .collect();
+            let after = token(&text[pos..]);
+            let (a, b) = match (before.is_empty(), after.is_empty()) {
+                (false, false) => (before, after),
+                _ => ("2".to_string(), "x".to_string()),
+            };
+            Some(format!(
+                "two values with no operator between them; write `{a}*{b}` to multiply"
+            ))
+        }
+        Some('=') => {
+            Some("`=` is not an operator: use `==` to compare; a formula cannot assign".to_string())
+        }
         Some('!') => Some("`!` is a prefix operator (`!x`); `!=` compares".to_string()),
-        Some(')') if closer == "the end of the formula" => {
+        Some(')') if closer == " or the end of the formula" => {
             Some("this `)` has no matching `(`".to_string())
         }
-        Some(',') if closer != "`,` or `)`" => {
+        Some(',') if closer != ", `,` or `)`" => {
             Some("`,` separates the arguments of a function call".to_string())
         }
         other => unexpected_char_help(other, text, pos),
@@ -494,7 +516,7 @@ mod tests {
         assert_eq!(fail("1e").kind(), ErrorKind::Syntax);
         assert!(fail("1e+").message().contains("exponent"));
         assert!(fail("1..2").message().contains("malformed number"));
-        assert!(fail("sin(1").message().contains("`,` or `)`"));
+        assert!(fail("sin(1").message().contains("operator, `,` or `)`"));
         assert!(fail("(1").message().contains("`)`"));
     }
 
@@ -516,7 +538,10 @@ mod tests {
             max_text_len: 5,
             ..Limits::default()
         };
-        assert_eq!(parse("1 + 2 + 3", &limits).unwrap_err().kind(), ErrorKind::Limit);
+        assert_eq!(
+            parse("1 + 2 + 3", &limits).unwrap_err().kind(),
+            ErrorKind::Limit
+        );
     }
 
     #[test]

@@ -1,0 +1,94 @@
+//! The `exprjit` binary: `eval` prints values and errors as documented.
+
+use std::process::{Command, Stdio};
+
+fn exprjit(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_exprjit"))
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+#[test]
+fn eval_prints_the_shortest_round_trip_value() {
+    let cases: [(&[&str], &str); 9] = [
+        (
+            &["eval", "y + h*y^2*cos(t+y)", "y=1", "t=0", "h=0.001"],
+            "1.000540302305868\n",
+        ),
+        (&["eval", "-2^2"], "-4\n"),
+        (&["eval", "2^3^2"], "512\n"),
+        (&["eval", "0/0"], "NaN\n"),
+        (&["eval", "-1/0"], "-inf\n"),
+        (&["eval", "x * 1", "x=-0.0"], "-0\n"),
+        (&["eval", "x + 1", "x=inf"], "inf\n"),
+        (&["eval", "0.1 + 0.2"], "0.30000000000000004\n"),
+        (&["eval", "1e300 * x", "x=10"], "1e301\n"),
+    ];
+    for (args, want) in cases {
+        let (code, out, err) = exprjit(args);
+        assert_eq!(
+            (code, out.as_str(), err.as_str()),
+            (0, want, ""),
+            "{args:?}"
+        );
+    }
+}
+
+#[test]
+fn eval_errors_go_to_stderr_with_status_2() {
+    let (code, out, err) = exprjit(&["eval", "2 x"]);
+    assert_eq!((code, out.as_str()), (2, ""));
+    assert!(err.contains("1 | 2 x\n  |   ^\n"), "{err}");
+
+    let (code, _, err) = exprjit(&["eval", "x + y", "x=1"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("no value for the variable `y`"), "{err}");
+
+    let (code, _, err) = exprjit(&["eval", "x", "x=abc"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("`abc` is not a number"), "{err}");
+
+    let (code, _, err) = exprjit(&["eval", "x", "x"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("write name=value"), "{err}");
+
+    let (code, _, err) = exprjit(&["eval"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("needs a formula"), "{err}");
+
+    let (code, _, err) = exprjit(&["frobnicate"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("unknown command"), "{err}");
+}
+
+#[test]
+fn the_session_reads_commands_from_a_pipe() {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_exprjit"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"h = 0.001\ny = 1\nt = 0\ny + h*y^2*cos(t+y)\n2 x\n:ir x^3 + 2*3\n:quit\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(out.status.success());
+    assert!(text.contains("\n1.000540302305868\n"), "{text}");
+    assert!(
+        text.contains("  |   ^"),
+        "an error does not end the session: {text}"
+    );
+    assert!(text.ends_with("x*(x*x) + 6\n"), "{text}");
+}

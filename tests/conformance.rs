@@ -1,0 +1,182 @@
+//! Data-driven conformance over every file in `../shared/conformance/`
+//! (format and pass rule in its README), each case on the interpreter and
+//! the JIT, with rewrites on and off.
+
+mod common;
+
+use std::path::PathBuf;
+
+use common::{same, ulp_distance};
+use exprjit::{Engine, Error};
+
+/// `../shared/conformance`, or `EXPRJIT_CONFORMANCE_DIR` if set.
+fn corpus_dir() -> PathBuf {
+    let dir = std::env::var_os("EXPRJIT_CONFORMANCE_DIR").map_or_else(
+        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/conformance"),
+        PathBuf::from,
+    );
+    assert!(
+        dir.is_dir(),
+        "the conformance corpus is missing: expected {}",
+        dir.display()
+    );
+    dir
+}
+
+fn unescape(s: &str) -> String {
+    s.replace("\\t", "\t").replace("\\n", "\n")
+}
+
+fn bindings(s: &str) -> Result<(Vec<String>, Vec<f64>), String> {
+    let mut names = Vec::new();
+    let mut values = Vec::new();
+    for b in s.split_whitespace() {
+        let (n, v) = b.split_once('=').ok_or(format!("bad binding {b}"))?;
+        names.push(n.to_string());
+        values.push(
+            v.parse::<f64>()
+                .map_err(|e| format!("bad value {v}: {e}"))?,
+        );
+    }
+    Ok((names, values))
+}
+
+/// Both backends' values, or the first error.
+fn run(engine: &Engine, text: &str, names: &[String], values: &[f64]) -> Result<(f64, f64), Error> {
+    let expr = engine.parse(text)?;
+    let jit = expr.compile(names)?.call(values)?;
+    let interp = expr.interpreter(names)?.call(values)?;
+    Ok((jit, interp))
+}
+
+fn value_file(path: &std::path::Path, text: &str, failures: &mut Vec<String>) -> usize {
+    let mut cases = 0;
+    for (lineno, line) in text.lines().enumerate() {
+        if line.starts_with('#') || line.is_empty() {
+            continue;
+        }
+        let cols: Vec<&str> = line.split('\t').collect();
+        assert!(
+            cols.len() >= 4,
+            "{}:{}: too few columns",
+            path.display(),
+            lineno + 1
+        );
+        let expr = unescape(cols[0]);
+        let (names, values) = bindings(cols[1]).unwrap();
+        let expected: f64 = cols[2].parse().unwrap();
+        let max_ulp: f64 = cols[3].parse().unwrap();
+        let at = format!(
+            "{}:{} `{}`",
+            path.file_name().unwrap().to_string_lossy(),
+            lineno + 1,
+            cols[0]
+        );
+        for rewrites in [true, false] {
+            cases += 1;
+            let engine = Engine::new().with_rewrites(rewrites);
+            match run(&engine, &expr, &names, &values) {
+                Err(e) => failures.push(format!("{at} (rewrites {rewrites}): error {e}")),
+                Ok((jit, interp)) => {
+                    if !same(jit, interp) {
+                        failures.push(format!(
+                            "{at} (rewrites {rewrites}): jit {jit:?} != interpreter {interp:?}"
+                        ));
+                    }
+                    let ok = if max_ulp == 0.0 {
+                        same(interp, expected)
+                    } else {
+                        ulp_distance(interp, expected) <= max_ulp
+                    };
+                    if !ok {
+                        failures.push(format!(
+                            "{at} (rewrites {rewrites}): got {interp:?}, expected {expected:?} within {max_ulp} ulp ({} ulp)",
+                            ulp_distance(interp, expected)
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    cases
+}
+
+fn error_file(path: &std::path::Path, text: &str, failures: &mut Vec<String>) -> usize {
+    let mut cases = 0;
+    for (lineno, line) in text.lines().enumerate() {
+        if line.starts_with('#') || line.is_empty() {
+            continue;
+        }
+        let cols: Vec<&str> = line.split('\t').collect();
+        let expr = unescape(cols[0]);
+        let column = cols[2];
+        let at = format!(
+            "{}:{} `{}`",
+            path.file_name().unwrap().to_string_lossy(),
+            lineno + 1,
+            cols[0]
+        );
+        for rewrites in [true, false] {
+            cases += 1;
+            let engine = Engine::new().with_rewrites(rewrites);
+            let result =
+                bindings(cols[1])
+                    .map_err(|e| e.to_string())
+                    .and_then(|(names, values)| {
+                        run(&engine, &expr, &names, &values).map_err(|e| {
+                            let ok = match column {
+                                "-" => true,
+                                "*" => e.line_col().is_some(),
+                                "0" => e.is_at_end(),
+                                n => {
+                                    e.line_col().map(|(_, c)| c.to_string()) == Some(n.to_string())
+                                        && !e.is_at_end()
+                                }
+                            };
+                            if ok {
+                                String::new()
+                            } else {
+                                format!("wrong position (want column {column}): {e}")
+                            }
+                        })
+                    });
+            match result {
+                Ok(v) => failures.push(format!("{at}: accepted, gave {v:?}")),
+                Err(msg) if msg.is_empty() => {}
+                Err(msg) => failures.push(format!("{at}: {msg}")),
+            }
+        }
+    }
+    cases
+}
+
+#[test]
+fn every_conformance_file_passes_on_both_backends() {
+    let mut files: Vec<_> = std::fs::read_dir(corpus_dir())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "tsv"))
+        .collect();
+    files.sort();
+    assert!(!files.is_empty(), "no .tsv files in the corpus");
+    let mut failures = Vec::new();
+    let mut total = 0;
+    for path in &files {
+        let text = std::fs::read_to_string(path).unwrap();
+        let header = text.lines().next().unwrap_or("");
+        total += if header.contains("expected") {
+            value_file(path, &text, &mut failures)
+        } else if header.contains("column") {
+            error_file(path, &text, &mut failures)
+        } else {
+            panic!("{}: unknown header {header:?}", path.display());
+        };
+    }
+    assert!(total > 900, "only {total} cases ran");
+    assert!(
+        failures.is_empty(),
+        "{} of {total} conformance cases failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
