@@ -34,3 +34,8 @@ pub use format::format_f64;
 pub use functions::NativeFn;
 pub use jit::JitOptions;
 pub use limits::Limits;
+
+/// The README's examples are compiled and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
