@@ -6,11 +6,31 @@
 
 use crate::ir::{Node, Program, ops};
 
-/// Evaluates `program` with variable `i` taken from `args[slots[i]]`.
+/// Evaluates `program`'s first root with variable `i` taken from `args[slots[i]]`.
 ///
 /// `scratch` is reused between calls to avoid allocating; `slots` must map
 /// every variable to an index within `args` (the public wrappers check).
 pub fn eval(program: &Program, slots: &[u32], args: &[f64], scratch: &mut Vec<f64>) -> f64 {
+    eval_nodes(program, slots, args, scratch);
+    scratch[program.root().index()]
+}
+
+/// Evaluates every root of `program` into `out` (one value per root).
+pub fn eval_all(
+    program: &Program,
+    slots: &[u32],
+    args: &[f64],
+    scratch: &mut Vec<f64>,
+    out: &mut [f64],
+) {
+    eval_nodes(program, slots, args, scratch);
+    for (o, r) in out.iter_mut().zip(&program.roots) {
+        *o = scratch[r.index()];
+    }
+}
+
+/// Fills `scratch` with the value of every node.
+fn eval_nodes(program: &Program, slots: &[u32], args: &[f64], scratch: &mut Vec<f64>) {
     scratch.clear();
     scratch.reserve(program.nodes.len());
     let mut call_args: Vec<f64> = Vec::new();
@@ -34,5 +54,4 @@ pub fn eval(program: &Program, slots: &[u32], args: &[f64], scratch: &mut Vec<f6
         };
         scratch.push(v);
     }
-    scratch[program.root.index()]
 }

@@ -38,6 +38,7 @@ pub fn lower(ast: &Ast, registry: &Registry) -> Result<Program> {
                             vars.push(Var {
                                 name: name.clone(),
                                 span: node.span,
+                                text: text.clone(),
                             });
                             vars.len() - 1
                         }
@@ -133,10 +134,10 @@ pub fn lower(ast: &Ast, registry: &Registry) -> Result<Program> {
         ids.push(id);
     }
     let root = *ids.last().expect("an AST has a root");
-    let (nodes, root) = b.finish(root);
+    let (nodes, roots) = b.finish(&[root]);
     Ok(Program {
         nodes,
-        root,
+        roots,
         vars,
         natives: Arc::from(registry.all()),
         text: ast.text.clone(),

@@ -141,22 +141,26 @@ impl Node {
 pub struct Var {
     /// Its name.
     pub name: Arc<str>,
-    /// Its first occurrence in the text.
+    /// Its first occurrence in `text`.
     pub span: Span,
+    /// The formula text `span` points into.
+    pub text: Arc<str>,
 }
 
-/// A formula as a DAG, ready for the interpreter or the code generator.
+/// One or more formulas as a DAG, ready for the interpreter or the code
+/// generator. A program from one formula has one root; a fused kernel's
+/// program has one root per output, sharing common subexpressions.
 #[derive(Debug, Clone)]
 pub struct Program {
     /// Operations in topological order.
     pub nodes: Vec<Node>,
-    /// The node whose value is the formula's value.
-    pub root: Id,
+    /// The nodes whose values are the outputs, in order.
+    pub roots: Vec<Id>,
     /// Variables, in order of first appearance in the text.
     pub vars: Vec<Var>,
     /// Registered native functions the program may call.
     pub natives: Arc<[Native]>,
-    /// The formula text the variable spans point into.
+    /// The formula text (formulas joined by `; ` for several roots).
     pub text: Arc<str>,
 }
 
@@ -199,10 +203,12 @@ impl Builder {
         self.node(id).as_const()
     }
 
-    /// Finishes: keeps only the nodes `root` depends on, renumbered in order.
-    pub fn finish(self, root: Id) -> (Vec<Node>, Id) {
+    /// Finishes: keeps only the nodes the roots depend on, renumbered in order.
+    pub fn finish(self, roots: &[Id]) -> (Vec<Node>, Vec<Id>) {
         let mut live = vec![false; self.nodes.len()];
-        live[root.index()] = true;
+        for r in roots {
+            live[r.index()] = true;
+        }
         for i in (0..self.nodes.len()).rev() {
             if live[i] {
                 for a in operands(&self.nodes[i]) {
@@ -218,7 +224,7 @@ impl Builder {
                 nodes.push(map_operands(node, |a| new_id[a.index()]));
             }
         }
-        (nodes, new_id[root.index()])
+        (nodes, roots.iter().map(|r| new_id[r.index()]).collect())
     }
 }
 
@@ -255,8 +261,11 @@ impl Program {
     /// call arities match. Run after lowering and after every pass in debug
     /// builds and tests.
     pub fn verify(&self) -> Result<(), String> {
-        if self.root.index() >= self.nodes.len() {
-            return Err(format!("root {} out of range", self.root.0));
+        if self.roots.is_empty() {
+            return Err("no roots".to_string());
+        }
+        if let Some(r) = self.roots.iter().find(|r| r.index() >= self.nodes.len()) {
+            return Err(format!("root {} out of range", r.0));
         }
         let mut seen = HashMap::with_capacity(self.nodes.len());
         for (i, node) in self.nodes.iter().enumerate() {
@@ -290,6 +299,53 @@ impl Program {
             }
         }
         Ok(())
+    }
+
+    /// The first root: the value of a single formula.
+    pub fn root(&self) -> Id {
+        self.roots[0]
+    }
+
+    /// Fuses several programs (built with the same native functions) into
+    /// one with a root per program; variables are shared by name, in order
+    /// of first appearance, and identical nodes are shared.
+    pub fn merge(programs: &[Program]) -> Program {
+        let mut b = Builder::new();
+        let mut vars: Vec<Var> = Vec::new();
+        let mut roots = Vec::with_capacity(programs.len());
+        for p in programs {
+            let var_map: Vec<u32> = p
+                .vars
+                .iter()
+                .map(|v| match vars.iter().position(|w| w.name == v.name) {
+                    Some(i) => i as u32,
+                    None => {
+                        vars.push(v.clone());
+                        (vars.len() - 1) as u32
+                    }
+                })
+                .collect();
+            let mut map: Vec<Id> = Vec::with_capacity(p.nodes.len());
+            for node in &p.nodes {
+                let node = match node {
+                    Node::Var(v) => Node::Var(var_map[*v as usize]),
+                    other => map_operands(other.clone(), |a| map[a.index()]),
+                };
+                map.push(b.add(node));
+            }
+            roots.extend(p.roots.iter().map(|r| map[r.index()]));
+        }
+        let (nodes, roots) = b.finish(&roots);
+        let texts: Vec<&str> = programs.iter().map(|p| &*p.text).collect();
+        Program {
+            nodes,
+            roots,
+            vars,
+            natives: programs
+                .first()
+                .map_or_else(|| Arc::from([]), |p| p.natives.clone()),
+            text: Arc::from(texts.join("; ")),
+        }
     }
 
     /// Number of operations (constants and variables included).

@@ -35,10 +35,11 @@ pub fn optimize(program: &Program) -> Program {
         let id = simplify(&mut b, node, program);
         map.push(id);
     }
-    let (nodes, root) = b.finish(map[program.root.index()]);
+    let roots: Vec<Id> = program.roots.iter().map(|r| map[r.index()]).collect();
+    let (nodes, roots) = b.finish(&roots);
     Program {
         nodes,
-        root,
+        roots,
         vars: program.vars.clone(),
         natives: program.natives.clone(),
         text: program.text.clone(),

@@ -23,7 +23,7 @@ const PREFIX: u8 = 6;
 const POWER: u8 = 7;
 const ATOM: u8 = 8;
 
-/// The program as formula text.
+/// The program as formula text (several roots are separated by `; `).
 pub fn render(program: &Program) -> String {
     // Size of each node written out in full (saturating).
     let mut size = vec![0usize; program.nodes.len()];
@@ -36,14 +36,19 @@ pub fn render(program: &Program) -> String {
         }
         size[i] = s;
     }
-    let expand = size[program.root.index()] <= EXPAND_LIMIT;
+    let total = program
+        .roots
+        .iter()
+        .fold(0usize, |t, r| t.saturating_add(size[r.index()]));
+    let expand = total <= EXPAND_LIMIT;
 
     let mut shown: Vec<(String, u8)> = Vec::with_capacity(program.nodes.len());
     let mut lets: Vec<String> = Vec::new();
     for (i, node) in program.nodes.iter().enumerate() {
         let (text, prec) = render_node(program, node, &shown);
         let leaf = matches!(node, Node::Const(_) | Node::Var(_));
-        if !expand && !leaf && uses[i] > 1 && i != program.root.index() {
+        let is_root = program.roots.iter().any(|r| r.index() == i);
+        if !expand && !leaf && uses[i] > 1 && !is_root {
             let name = format!("t{}", lets.len() + 1);
             lets.push(format!("{name} = {text}"));
             shown.push((name, ATOM));
@@ -51,11 +56,16 @@ pub fn render(program: &Program) -> String {
             shown.push((text, prec));
         }
     }
-    let root = shown.swap_remove(program.root.index()).0;
+    let outputs: Vec<&str> = program
+        .roots
+        .iter()
+        .map(|r| shown[r.index()].0.as_str())
+        .collect();
+    let body = outputs.join("; ");
     if lets.is_empty() {
-        root
+        body
     } else {
-        format!("{}; {root}", lets.join("; "))
+        format!("{}; {body}", lets.join("; "))
     }
 }
 

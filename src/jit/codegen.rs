@@ -1,132 +1,253 @@
-//! IR nodes to Cranelift instructions.
+//! IR nodes to Cranelift instructions, on scalars or on f64x2 lanes.
 //!
-//! [`emit`] translates a [`Program`] into straight-line Cranelift IR inside a
-//! function being built, given a value for each variable. Kernels reuse it
-//! inside their loops. Each operation gives the same bits as its meaning in
-//! [`crate::ir::ops`]; library functions are indirect calls to the very
-//! pointers the interpreter calls.
+//! [`emit`] translates a [`Program`] into straight-line Cranelift IR at the
+//! current block of a function being built, given a value for each
+//! variable, and returns the value of each root. Kernels call it inside
+//! their loops, once per unrolled step. Every operation gives the same bits
+//! as its meaning in [`crate::ir::ops`], lane by lane: the arithmetic is
+//! IEEE-exact, NaN and signed-zero behaviour is spelled out, and library
+//! functions are indirect calls (one per lane) to the very pointers the
+//! interpreter calls.
 
 use cranelift_codegen::ir::condcodes::FloatCC;
-use cranelift_codegen::ir::{AbiParam, InstBuilder, SigRef, Signature, Value, types};
+use cranelift_codegen::ir::{
+    AbiParam, Endianness, InstBuilder, MemFlagsData, SigRef, Signature, Type, Value, types,
+};
 use cranelift_codegen::isa::CallConv;
 use cranelift_frontend::FunctionBuilder;
 
 use crate::ir::{BinaryOp, Callee, Node, Program, UnaryOp};
 
-/// Emits `program` into `fb` at its current block, with `vars[i]` the value
-/// of variable `i`, and returns the root's value.
-pub fn emit(
-    fb: &mut FunctionBuilder<'_>,
-    program: &Program,
-    vars: &[Value],
-    call_conv: CallConv,
-) -> Value {
-    let mut sigs: [Option<SigRef>; 5] = [None; 5];
-    let mut values: Vec<Value> = Vec::with_capacity(program.nodes.len());
-    let mut zero: Option<Value> = None;
-    let mut one: Option<Value> = None;
-    let consts = |fb: &mut FunctionBuilder<'_>, slot: &mut Option<Value>, v: f64| {
-        *slot.get_or_insert_with(|| fb.ins().f64const(v))
-    };
-    for node in &program.nodes {
-        let v = match node {
-            Node::Const(bits) => fb.ins().f64const(f64::from_bits(*bits)),
-            Node::Var(i) => vars[*i as usize],
-            Node::Unary(op, a) => {
-                let a = values[a.index()];
-                match op {
-                    UnaryOp::Neg => fb.ins().fneg(a),
-                    UnaryOp::Abs => fb.ins().fabs(a),
-                    UnaryOp::Sqrt => fb.ins().sqrt(a),
-                    UnaryOp::Floor => fb.ins().floor(a),
-                    UnaryOp::Ceil => fb.ins().ceil(a),
-                    UnaryOp::Trunc => fb.ins().trunc(a),
-                    UnaryOp::Not => {
-                        let z = consts(fb, &mut zero, 0.0);
-                        let o = consts(fb, &mut one, 1.0);
-                        let c = fb.ins().fcmp(FloatCC::Equal, a, z);
-                        fb.ins().select(c, o, z)
-                    }
-                }
-            }
-            Node::Binary(op, l, r) => {
-                let (a, b) = (values[l.index()], values[r.index()]);
-                let compare = |fb: &mut FunctionBuilder<'_>,
-                               cc: FloatCC,
-                               zero: &mut Option<Value>,
-                               one: &mut Option<Value>| {
-                    let z = *zero.get_or_insert_with(|| fb.ins().f64const(0.0));
-                    let o = *one.get_or_insert_with(|| fb.ins().f64const(1.0));
-                    let c = fb.ins().fcmp(cc, a, b);
-                    fb.ins().select(c, o, z)
-                };
-                match op {
-                    BinaryOp::Add => fb.ins().fadd(a, b),
-                    BinaryOp::Sub => fb.ins().fsub(a, b),
-                    BinaryOp::Mul => fb.ins().fmul(a, b),
-                    BinaryOp::Div => fb.ins().fdiv(a, b),
-                    BinaryOp::Lt => compare(fb, FloatCC::LessThan, &mut zero, &mut one),
-                    BinaryOp::Le => compare(fb, FloatCC::LessThanOrEqual, &mut zero, &mut one),
-                    BinaryOp::Gt => compare(fb, FloatCC::GreaterThan, &mut zero, &mut one),
-                    BinaryOp::Ge => compare(fb, FloatCC::GreaterThanOrEqual, &mut zero, &mut one),
-                    BinaryOp::Eq => compare(fb, FloatCC::Equal, &mut zero, &mut one),
-                    // Unordered or not equal: NaN != NaN is true, as in C.
-                    BinaryOp::Ne => compare(fb, FloatCC::NotEqual, &mut zero, &mut one),
-                    BinaryOp::And | BinaryOp::Or => {
-                        let z = consts(fb, &mut zero, 0.0);
-                        let o = consts(fb, &mut one, 1.0);
-                        let ca = fb.ins().fcmp(FloatCC::NotEqual, a, z);
-                        let cb = fb.ins().fcmp(FloatCC::NotEqual, b, z);
-                        let c = if *op == BinaryOp::And {
-                            fb.ins().band(ca, cb)
-                        } else {
-                            fb.ins().bor(ca, cb)
-                        };
-                        fb.ins().select(c, o, z)
-                    }
-                    BinaryOp::Min | BinaryOp::Max => {
-                        // Cranelift's fmin/fmax propagate NaN and order -0
-                        // below +0; C's ignore a NaN operand.
-                        let m = if *op == BinaryOp::Min {
-                            fb.ins().fmin(a, b)
-                        } else {
-                            fb.ins().fmax(a, b)
-                        };
-                        let a_nan = fb.ins().fcmp(FloatCC::Unordered, a, a);
-                        let b_nan = fb.ins().fcmp(FloatCC::Unordered, b, b);
-                        let m = fb.ins().select(b_nan, a, m);
-                        fb.ins().select(a_nan, b, m)
-                    }
-                }
-            }
-            Node::Select(c, a, b) => {
-                let z = consts(fb, &mut zero, 0.0);
-                let cond = fb.ins().fcmp(FloatCC::NotEqual, values[c.index()], z);
-                fb.ins().select(cond, values[a.index()], values[b.index()])
-            }
-            Node::Fma(a, b, c) => {
-                fb.ins()
-                    .fma(values[a.index()], values[b.index()], values[c.index()])
-            }
-            Node::Call(callee, args) => {
-                let address = match callee {
-                    Callee::Math(f) => f.ptr().address(),
-                    Callee::Native(n) => program.natives[*n as usize].func.address(),
-                };
-                let sig = *sigs[args.len()].get_or_insert_with(|| {
-                    let mut s = Signature::new(call_conv);
-                    s.params
-                        .extend((0..args.len()).map(|_| AbiParam::new(types::F64)));
-                    s.returns.push(AbiParam::new(types::F64));
-                    fb.import_signature(s)
-                });
-                let callee = fb.ins().iconst(types::I64, address as i64);
-                let args: Vec<Value> = args.iter().map(|a| values[a.index()]).collect();
-                let call = fb.ins().call_indirect(sig, callee, &args);
-                fb.inst_results(call)[0]
-            }
-        };
-        values.push(v);
+/// Whether values are single f64s or pairs of lanes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lanes {
+    /// One `f64`.
+    Scalar,
+    /// Two `f64` lanes in one 128-bit vector (`f64x2`).
+    X2,
+}
+
+impl Lanes {
+    /// The Cranelift type of a value.
+    pub fn ty(self) -> Type {
+        match self {
+            Lanes::Scalar => types::F64,
+            Lanes::X2 => types::F64X2,
+        }
     }
-    values[program.root.index()]
+
+    /// Number of f64s in a value.
+    pub fn count(self) -> usize {
+        match self {
+            Lanes::Scalar => 1,
+            Lanes::X2 => 2,
+        }
+    }
+}
+
+/// Emits code for a program; holds what is shared between unrolled copies.
+pub struct Emitter {
+    lanes: Lanes,
+    call_conv: CallConv,
+    sigs: [Option<SigRef>; 5],
+}
+
+impl Emitter {
+    /// An emitter for values of `lanes`, calling functions with `call_conv`.
+    pub fn new(lanes: Lanes, call_conv: CallConv) -> Emitter {
+        Emitter {
+            lanes,
+            call_conv,
+            sigs: [None; 5],
+        }
+    }
+
+    /// A constant, splatted across the lanes.
+    pub fn constant(&self, fb: &mut FunctionBuilder<'_>, v: f64) -> Value {
+        let c = fb.ins().f64const(v);
+        match self.lanes {
+            Lanes::Scalar => c,
+            Lanes::X2 => fb.ins().splat(types::F64X2, c),
+        }
+    }
+
+    /// `cond ? a : b` per lane, for a condition from `fcmp` on these lanes.
+    fn select(&self, fb: &mut FunctionBuilder<'_>, cond: Value, a: Value, b: Value) -> Value {
+        match self.lanes {
+            Lanes::Scalar => fb.ins().select(cond, a, b),
+            Lanes::X2 => {
+                let mask = fb.ins().bitcast(
+                    types::F64X2,
+                    MemFlagsData::new().with_endianness(Endianness::Little),
+                    cond,
+                );
+                fb.ins().bitselect(mask, a, b)
+            }
+        }
+    }
+
+    /// Calls a scalar function of `args.len()` f64 arguments, once per lane.
+    fn call(&mut self, fb: &mut FunctionBuilder<'_>, address: usize, args: &[Value]) -> Value {
+        let call_conv = self.call_conv;
+        let sig = *self.sigs[args.len()].get_or_insert_with(|| {
+            let mut s = Signature::new(call_conv);
+            s.params
+                .extend((0..args.len()).map(|_| AbiParam::new(types::F64)));
+            s.returns.push(AbiParam::new(types::F64));
+            fb.import_signature(s)
+        });
+        let call_lane = |fb: &mut FunctionBuilder<'_>, lane_args: &[Value]| {
+            let callee = fb.ins().iconst(types::I64, address as i64);
+            let call = fb.ins().call_indirect(sig, callee, lane_args);
+            fb.inst_results(call)[0]
+        };
+        match self.lanes {
+            Lanes::Scalar => call_lane(fb, args),
+            Lanes::X2 => {
+                let mut result = None;
+                for lane in 0..2u8 {
+                    let lane_args: Vec<Value> = args
+                        .iter()
+                        .map(|&a| fb.ins().extractlane(a, lane))
+                        .collect();
+                    let r = call_lane(fb, &lane_args);
+                    result = Some(match result {
+                        None => fb.ins().splat(types::F64X2, r),
+                        Some(v) => fb.ins().insertlane(v, r, lane),
+                    });
+                }
+                result.expect("two lanes")
+            }
+        }
+    }
+
+    /// `fma` per lane (a vector `fma` needs the FMA extension; the scalar
+    /// one falls back to the C library's `fma`, which rounds the same).
+    fn fma(&self, fb: &mut FunctionBuilder<'_>, a: Value, b: Value, c: Value) -> Value {
+        match self.lanes {
+            Lanes::Scalar => fb.ins().fma(a, b, c),
+            Lanes::X2 => {
+                let mut result = None;
+                for lane in 0..2u8 {
+                    let (x, y, z) = (
+                        fb.ins().extractlane(a, lane),
+                        fb.ins().extractlane(b, lane),
+                        fb.ins().extractlane(c, lane),
+                    );
+                    let r = fb.ins().fma(x, y, z);
+                    result = Some(match result {
+                        None => fb.ins().splat(types::F64X2, r),
+                        Some(v) => fb.ins().insertlane(v, r, lane),
+                    });
+                }
+                result.expect("two lanes")
+            }
+        }
+    }
+
+    /// Emits `program` with `vars[i]` the value of variable `i`, and returns
+    /// the value of each root.
+    pub fn emit(
+        &mut self,
+        fb: &mut FunctionBuilder<'_>,
+        program: &Program,
+        vars: &[Value],
+    ) -> Vec<Value> {
+        let mut values: Vec<Value> = Vec::with_capacity(program.nodes.len());
+        let (mut zero, mut one) = (None, None);
+        let mut consts = |fb: &mut FunctionBuilder<'_>, this: &Emitter| {
+            let z = *zero.get_or_insert_with(|| this.constant(fb, 0.0));
+            let o = *one.get_or_insert_with(|| this.constant(fb, 1.0));
+            (z, o)
+        };
+        for node in &program.nodes {
+            let v = match node {
+                Node::Const(bits) => self.constant(fb, f64::from_bits(*bits)),
+                Node::Var(i) => vars[*i as usize],
+                Node::Unary(op, a) => {
+                    let a = values[a.index()];
+                    match op {
+                        UnaryOp::Neg => fb.ins().fneg(a),
+                        UnaryOp::Abs => fb.ins().fabs(a),
+                        UnaryOp::Sqrt => fb.ins().sqrt(a),
+                        UnaryOp::Floor => fb.ins().floor(a),
+                        UnaryOp::Ceil => fb.ins().ceil(a),
+                        UnaryOp::Trunc => fb.ins().trunc(a),
+                        UnaryOp::Not => {
+                            let (z, o) = consts(fb, self);
+                            let c = fb.ins().fcmp(FloatCC::Equal, a, z);
+                            self.select(fb, c, o, z)
+                        }
+                    }
+                }
+                Node::Binary(op, l, r) => {
+                    let (a, b) = (values[l.index()], values[r.index()]);
+                    let cc = match op {
+                        BinaryOp::Lt => Some(FloatCC::LessThan),
+                        BinaryOp::Le => Some(FloatCC::LessThanOrEqual),
+                        BinaryOp::Gt => Some(FloatCC::GreaterThan),
+                        BinaryOp::Ge => Some(FloatCC::GreaterThanOrEqual),
+                        BinaryOp::Eq => Some(FloatCC::Equal),
+                        // Unordered or not equal: NaN != NaN is true, as in C.
+                        BinaryOp::Ne => Some(FloatCC::NotEqual),
+                        _ => None,
+                    };
+                    if let Some(cc) = cc {
+                        let (z, o) = consts(fb, self);
+                        let c = fb.ins().fcmp(cc, a, b);
+                        self.select(fb, c, o, z)
+                    } else {
+                        match op {
+                            BinaryOp::Add => fb.ins().fadd(a, b),
+                            BinaryOp::Sub => fb.ins().fsub(a, b),
+                            BinaryOp::Mul => fb.ins().fmul(a, b),
+                            BinaryOp::Div => fb.ins().fdiv(a, b),
+                            BinaryOp::And | BinaryOp::Or => {
+                                let (z, o) = consts(fb, self);
+                                let ca = fb.ins().fcmp(FloatCC::NotEqual, a, z);
+                                let cb = fb.ins().fcmp(FloatCC::NotEqual, b, z);
+                                let c = if *op == BinaryOp::And {
+                                    fb.ins().band(ca, cb)
+                                } else {
+                                    fb.ins().bor(ca, cb)
+                                };
+                                self.select(fb, c, o, z)
+                            }
+                            _ => {
+                                // Min or Max. Cranelift's fmin/fmax propagate
+                                // NaN and order -0 below +0; C's ignore a NaN.
+                                let m = if *op == BinaryOp::Min {
+                                    fb.ins().fmin(a, b)
+                                } else {
+                                    fb.ins().fmax(a, b)
+                                };
+                                let a_nan = fb.ins().fcmp(FloatCC::Unordered, a, a);
+                                let b_nan = fb.ins().fcmp(FloatCC::Unordered, b, b);
+                                let m = self.select(fb, b_nan, a, m);
+                                self.select(fb, a_nan, b, m)
+                            }
+                        }
+                    }
+                }
+                Node::Select(c, a, b) => {
+                    let (z, _) = consts(fb, self);
+                    let cond = fb.ins().fcmp(FloatCC::NotEqual, values[c.index()], z);
+                    self.select(fb, cond, values[a.index()], values[b.index()])
+                }
+                Node::Fma(a, b, c) => {
+                    self.fma(fb, values[a.index()], values[b.index()], values[c.index()])
+                }
+                Node::Call(callee, args) => {
+                    let address = match callee {
+                        Callee::Math(f) => f.ptr().address(),
+                        Callee::Native(n) => program.natives[*n as usize].func.address(),
+                    };
+                    let args: Vec<Value> = args.iter().map(|a| values[a.index()]).collect();
+                    self.call(fb, address, &args)
+                }
+            };
+            values.push(v);
+        }
+        program.roots.iter().map(|r| values[r.index()]).collect()
+    }
 }

@@ -11,7 +11,7 @@ pub mod codegen;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use cranelift_codegen::ir::{AbiParam, InstBuilder, MemFlagsData, types};
-use cranelift_codegen::isa::OwnedTargetIsa;
+use cranelift_codegen::isa::{CallConv, OwnedTargetIsa};
 use cranelift_codegen::settings::{self, Configurable};
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
 use cranelift_jit::{JITBuilder, JITModule};
@@ -19,6 +19,7 @@ use cranelift_module::{Linkage, Module, default_libcall_names};
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::ir::Program;
+use codegen::{Emitter, Lanes};
 
 /// Code generation settings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -94,6 +95,79 @@ impl Drop for CodeMemory {
     }
 }
 
+/// Finalized machine code: the entry address and the memory that holds it.
+#[derive(Clone)]
+pub(crate) struct Code {
+    /// The function's entry; valid while `memory` lives.
+    pub(crate) entry: *const u8,
+    memory: Arc<CodeMemory>,
+}
+
+// SAFETY: `entry` is the address of immutable, finalized machine code that
+// stays mapped while `memory` lives; sharing or sending the address between
+// threads is as safe as sharing a function pointer.
+unsafe impl Send for Code {}
+// SAFETY: as above; the code is never written after finalization.
+unsafe impl Sync for Code {}
+
+impl Code {
+    /// Keeps the code alive (for handles that store a typed pointer).
+    pub(crate) fn memory(&self) -> Arc<CodeMemory> {
+        self.memory.clone()
+    }
+}
+
+/// Builds one function with the given parameter and return types: `body`
+/// fills it in, starting in the entry block with the parameters' values.
+pub(crate) fn build_function(
+    params: &[types::Type],
+    returns: &[types::Type],
+    options: JitOptions,
+    body: impl FnOnce(&mut FunctionBuilder<'_>, &[cranelift_codegen::ir::Value], CallConv),
+) -> Result<Code> {
+    let isa = isa(options.verify)?;
+    let call_conv = isa.default_call_conv();
+    let frontend = isa.frontend_config();
+    let mut module = JITModule::new(JITBuilder::with_isa(isa, default_libcall_names()));
+    let mut ctx = module.make_context();
+    ctx.func
+        .signature
+        .params
+        .extend(params.iter().map(|&t| AbiParam::new(t)));
+    ctx.func
+        .signature
+        .returns
+        .extend(returns.iter().map(|&t| AbiParam::new(t)));
+    let id = module
+        .declare_function("formula", Linkage::Local, &ctx.func.signature)
+        .map_err(|e| codegen_error("declaring the function", e))?;
+    let mut fb_ctx = FunctionBuilderContext::new();
+    {
+        let mut fb = FunctionBuilder::new(&mut ctx.func, &mut fb_ctx);
+        let entry = fb.create_block();
+        fb.append_block_params_for_function_params(entry);
+        fb.switch_to_block(entry);
+        fb.seal_block(entry);
+        let values = fb.block_params(entry).to_vec();
+        body(&mut fb, &values, call_conv);
+        fb.seal_all_blocks();
+        fb.finalize(frontend);
+    }
+    module
+        .define_function(id, &mut ctx)
+        .map_err(|e| codegen_error("compiling", e))?;
+    module
+        .finalize_definitions()
+        .map_err(|e| codegen_error("finalizing", e))?;
+    let entry = module.get_finalized_function(id);
+    Ok(Code {
+        entry,
+        memory: Arc::new(CodeMemory {
+            module: Mutex::new(Some(module)),
+        }),
+    })
+}
+
 /// The signature of a compiled scalar formula: arguments in, value out.
 pub(crate) type ScalarFn = unsafe extern "C" fn(args: *const f64) -> f64;
 
@@ -106,56 +180,36 @@ pub(crate) struct ScalarCode {
     _memory: Arc<CodeMemory>,
 }
 
-/// Compiles `program` as `f(args) -> f64`, where variable `i` is read from
-/// `args[slots[i]]`.
+/// Compiles the first root of `program` as `f(args) -> f64`, where
+/// variable `i` is read from `args[slots[i]]`.
 pub(crate) fn compile_scalar(
     program: &Program,
     slots: &[u32],
     options: JitOptions,
 ) -> Result<ScalarCode> {
-    let isa = isa(options.verify)?;
-    let call_conv = isa.default_call_conv();
-    let frontend = isa.frontend_config();
-    let mut module = JITModule::new(JITBuilder::with_isa(isa, default_libcall_names()));
-    let mut ctx = module.make_context();
-    ctx.func.signature.params.push(AbiParam::new(types::I64));
-    ctx.func.signature.returns.push(AbiParam::new(types::F64));
-    let id = module
-        .declare_function("formula", Linkage::Local, &ctx.func.signature)
-        .map_err(|e| codegen_error("declaring the function", e))?;
-    let mut fb_ctx = FunctionBuilderContext::new();
-    {
-        let mut fb = FunctionBuilder::new(&mut ctx.func, &mut fb_ctx);
-        let entry = fb.create_block();
-        fb.append_block_params_for_function_params(entry);
-        fb.switch_to_block(entry);
-        fb.seal_block(entry);
-        let args = fb.block_params(entry)[0];
-        let flags = MemFlagsData::trusted().with_readonly();
-        let vars: Vec<_> = slots
-            .iter()
-            .map(|&slot| fb.ins().load(types::F64, flags, args, (slot * 8) as i32))
-            .collect();
-        let result = codegen::emit(&mut fb, program, &vars, call_conv);
-        fb.ins().return_(&[result]);
-        fb.finalize(frontend);
-    }
-    module
-        .define_function(id, &mut ctx)
-        .map_err(|e| codegen_error("compiling", e))?;
-    module
-        .finalize_definitions()
-        .map_err(|e| codegen_error("finalizing", e))?;
-    let code = module.get_finalized_function(id);
-    // SAFETY: `code` is the entry of the function just finalized with the
-    // signature built above (one pointer in, one f64 out, the target's
+    let code = build_function(
+        &[types::I64],
+        &[types::F64],
+        options,
+        |fb, params, call_conv| {
+            let args = params[0];
+            let flags = MemFlagsData::trusted().with_readonly();
+            let vars: Vec<_> = slots
+                .iter()
+                .map(|&slot| fb.ins().load(types::F64, flags, args, (slot * 8) as i32))
+                .collect();
+            let mut emitter = Emitter::new(Lanes::Scalar, call_conv);
+            let result = emitter.emit(fb, program, &vars)[0];
+            fb.ins().return_(&[result]);
+        },
+    )?;
+    // SAFETY: `code.entry` is the entry of the function just finalized with
+    // the signature built above (one pointer in, one f64 out, the target's
     // default C calling convention), so it has the type `ScalarFn`. Its
     // memory lives as long as the `CodeMemory` stored beside it.
-    let func: ScalarFn = unsafe { std::mem::transmute::<*const u8, ScalarFn>(code) };
+    let func: ScalarFn = unsafe { std::mem::transmute::<*const u8, ScalarFn>(code.entry) };
     Ok(ScalarCode {
         func,
-        _memory: Arc::new(CodeMemory {
-            module: Mutex::new(Some(module)),
-        }),
+        _memory: code.memory(),
     })
 }
