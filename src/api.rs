@@ -9,6 +9,9 @@ use crate::functions::{NativeFn, Registry};
 use crate::interp;
 use crate::ir::{Program, lower::lower, passes, print};
 use crate::jit::{self, JitOptions, ScalarCode};
+use crate::kernels::{
+    self, GridKernel, MapKernel, Recurrence, RecurrenceSpec, Reduce, ReduceKernel,
+};
 use crate::limits::Limits;
 use crate::syntax;
 
@@ -145,20 +148,165 @@ impl Engine {
 
     /// Parses `text`, resolves its names and applies the rewrites.
     pub fn parse(&self, text: &str) -> Result<Expr> {
-        let ast = syntax::parse(text, &self.limits)?;
-        let program = lower(&ast, &self.registry)?;
-        debug_assert_eq!(program.verify(), Ok(()));
-        let program = if self.rewrites {
-            let rewritten = passes::optimize(&program);
-            debug_assert_eq!(rewritten.verify(), Ok(()));
-            rewritten
-        } else {
-            program
-        };
+        let program = self.rewrite(self.lower(text)?);
         Ok(Expr {
             program: Arc::new(program),
             jit: self.jit,
         })
+    }
+
+    /// Parses and lowers, without rewriting.
+    fn lower(&self, text: &str) -> Result<Program> {
+        let ast = syntax::parse(text, &self.limits)?;
+        let program = lower(&ast, &self.registry)?;
+        debug_assert_eq!(program.verify(), Ok(()));
+        Ok(program)
+    }
+
+    /// Applies the rewrites if they are on.
+    fn rewrite(&self, program: Program) -> Program {
+        if !self.rewrites {
+            return program;
+        }
+        let rewritten = passes::optimize(&program);
+        debug_assert_eq!(rewritten.verify(), Ok(()));
+        rewritten
+    }
+
+    /// Several formulas as one program with a root each, sharing common
+    /// subexpressions.
+    fn fuse(&self, formulas: &[&str]) -> Result<Program> {
+        if formulas.is_empty() {
+            return Err(Error::new(
+                ErrorKind::ArgumentCount,
+                "a kernel needs at least one formula",
+            ));
+        }
+        let programs = formulas
+            .iter()
+            .map(|f| self.lower(f))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(self.rewrite(Program::merge(&programs)))
+    }
+
+    /// Compiles `formulas` into one map kernel over `args` (arrays or
+    /// broadcast scalars, in this order), with one output per formula.
+    pub fn map(&self, formulas: &[&str], args: &[&str]) -> Result<MapKernel> {
+        kernels::check_input_count(args.len())?;
+        let program = self.fuse(formulas)?;
+        let slots = bind(&program, args)?;
+        Ok(MapKernel::new(program, names(args), slots, self.jit))
+    }
+
+    /// Compiles a reduction of `formula` over `args`.
+    pub fn reduce(&self, formula: &str, args: &[&str], how: Reduce) -> Result<ReduceKernel> {
+        kernels::check_input_count(args.len())?;
+        let program = self.fuse(&[formula])?;
+        let slots = bind(&program, args)?;
+        Ok(ReduceKernel::new(
+            program,
+            names(args),
+            slots,
+            how,
+            self.jit,
+        ))
+    }
+
+    /// Compiles a recurrence (see [`RecurrenceSpec`]).
+    pub fn recurrence(&self, spec: RecurrenceSpec<'_>) -> Result<Recurrence> {
+        if spec.state.is_empty() {
+            return Err(Error::new(
+                ErrorKind::ArgumentCount,
+                "a recurrence needs at least one state variable",
+            ));
+        }
+        if let Some(v) = spec.state.get(spec.update.len()) {
+            return Err(Error::new(
+                ErrorKind::ArgumentCount,
+                format!("the state variable `{v}` has no update formula"),
+            ));
+        }
+        if spec.update.len() > spec.state.len() {
+            return Err(Error::new(
+                ErrorKind::ArgumentCount,
+                format!(
+                    "{} update formulas for {} state variables",
+                    spec.update.len(),
+                    spec.state.len()
+                ),
+            ));
+        }
+        let mut all: Vec<&str> = spec.state.to_vec();
+        all.push("i");
+        all.extend(spec.params);
+        all.extend(spec.inputs);
+        all.extend(spec.define.iter().map(|d| d.0));
+        for (k, name) in all.iter().enumerate() {
+            crate::bind::check_name(name)?;
+            if all[..k].contains(name) {
+                let what = if *name == "i" {
+                    " (`i` is the step index)"
+                } else {
+                    ""
+                };
+                return Err(Error::new(
+                    ErrorKind::DuplicateName,
+                    format!("`{name}` is given twice{what}"),
+                ));
+            }
+        }
+        let mut defs: Vec<(&str, Program)> = Vec::new();
+        for (name, formula) in spec.define {
+            let mut p = self.lower(formula)?;
+            for (earlier, value) in &defs {
+                p = p.substitute(earlier, value);
+            }
+            defs.push((name, p));
+        }
+        let mut updates = Vec::with_capacity(spec.update.len());
+        for formula in spec.update {
+            let mut p = self.lower(formula)?;
+            for (name, value) in &defs {
+                p = p.substitute(name, value);
+            }
+            updates.push(p);
+        }
+        let program = self.rewrite(Program::merge(&updates));
+        let args = &all[..all.len() - spec.define.len()];
+        let slots = bind(&program, args)?;
+        Recurrence::new(
+            program,
+            slots,
+            spec.state.len(),
+            spec.params.iter().map(|p| Arc::from(*p)).collect(),
+            spec.inputs.iter().map(|p| Arc::from(*p)).collect(),
+            self.jit,
+        )
+    }
+
+    /// Compiles `formula` over a `dims`-dimensional index space (1 or 2):
+    /// it may use `i` (and `j` in 2-D) and the `params`.
+    pub fn grid(&self, formula: &str, dims: usize, params: &[&str]) -> Result<GridKernel> {
+        let index: &[&str] = match dims {
+            1 => &["i"],
+            2 => &["i", "j"],
+            _ => {
+                return Err(Error::new(
+                    ErrorKind::Length,
+                    format!("a grid has 1 or 2 dimensions, not {dims}"),
+                ));
+            }
+        };
+        let program = self.fuse(&[formula])?;
+        let args: Vec<&str> = index.iter().chain(params).copied().collect();
+        let slots = bind(&program, &args)?;
+        GridKernel::new(
+            program,
+            slots,
+            dims,
+            params.iter().map(|p| Arc::from(*p)).collect(),
+            self.jit,
+        )
     }
 }
 
@@ -231,6 +379,10 @@ impl Expr {
         let values: Vec<f64> = bindings.iter().map(|b| b.1).collect();
         self.interpreter(&names)?.call(&values)
     }
+}
+
+fn names(args: &[&str]) -> Arc<[Arc<str>]> {
+    args.iter().map(|a| Arc::from(*a)).collect()
 }
 
 fn check_count(names: &[Arc<str>], given: usize) -> Result<()> {

@@ -66,6 +66,8 @@ pub enum ErrorKind {
     ArgumentCount,
     /// A value given as text (`x=abc`) is not a number.
     InvalidValue,
+    /// Array lengths disagree, an output is too short, or a size is invalid.
+    Length,
     /// A limit was exceeded: nesting depth, program size or text length.
     Limit,
     /// Registering a native function failed (bad name, clash, arity).

@@ -24,6 +24,7 @@ pub mod functions;
 pub mod interp;
 pub mod ir;
 pub mod jit;
+pub mod kernels;
 mod limits;
 pub mod syntax;
 
@@ -33,6 +34,10 @@ pub use error::{Error, ErrorKind, Result, Span};
 pub use format::format_f64;
 pub use functions::NativeFn;
 pub use jit::JitOptions;
+pub use kernels::{
+    GridKernel, Input, Keep, MapKernel, Parallel, Recurrence, RecurrenceSpec, Reduce, ReduceKernel,
+    Trajectory,
+};
 pub use limits::Limits;
 
 /// The README's examples are compiled and run as doc tests.

@@ -348,6 +348,54 @@ impl Program {
         }
     }
 
+    /// Replaces variable `name` by the value of `replacement`'s first root
+    /// (its variables joining this program's, shared by name).
+    pub fn substitute(&self, name: &str, replacement: &Program) -> Program {
+        if !self.vars.iter().any(|v| &*v.name == name) {
+            return self.clone();
+        }
+        let mut vars: Vec<Var> = self
+            .vars
+            .iter()
+            .filter(|v| &*v.name != name)
+            .cloned()
+            .collect();
+        for v in &replacement.vars {
+            if !vars.iter().any(|w| w.name == v.name) {
+                vars.push(v.clone());
+            }
+        }
+        let index = |v: &Var| vars.iter().position(|w| w.name == v.name).unwrap_or(0) as u32;
+        let mut b = Builder::new();
+        let mut rmap: Vec<Id> = Vec::with_capacity(replacement.nodes.len());
+        for node in &replacement.nodes {
+            let node = match node {
+                Node::Var(v) => Node::Var(index(&replacement.vars[*v as usize])),
+                other => map_operands(other.clone(), |a| rmap[a.index()]),
+            };
+            rmap.push(b.add(node));
+        }
+        let value = rmap[replacement.root().index()];
+        let mut map: Vec<Id> = Vec::with_capacity(self.nodes.len());
+        for node in &self.nodes {
+            let id = match node {
+                Node::Var(v) if &*self.vars[*v as usize].name == name => value,
+                Node::Var(v) => b.add(Node::Var(index(&self.vars[*v as usize]))),
+                other => b.add(map_operands(other.clone(), |a| map[a.index()])),
+            };
+            map.push(id);
+        }
+        let roots: Vec<Id> = self.roots.iter().map(|r| map[r.index()]).collect();
+        let (nodes, roots) = b.finish(&roots);
+        Program {
+            nodes,
+            roots,
+            vars,
+            natives: self.natives.clone(),
+            text: self.text.clone(),
+        }
+    }
+
     /// Number of operations (constants and variables included).
     pub fn len(&self) -> usize {
         self.nodes.len()

@@ -145,6 +145,79 @@ impl Emitter {
         }
     }
 
+    /// A one-operand operation.
+    pub fn unary(&mut self, fb: &mut FunctionBuilder<'_>, op: UnaryOp, a: Value) -> Value {
+        match op {
+            UnaryOp::Neg => fb.ins().fneg(a),
+            UnaryOp::Abs => fb.ins().fabs(a),
+            UnaryOp::Sqrt => fb.ins().sqrt(a),
+            UnaryOp::Floor => fb.ins().floor(a),
+            UnaryOp::Ceil => fb.ins().ceil(a),
+            UnaryOp::Trunc => fb.ins().trunc(a),
+            UnaryOp::Not => {
+                let (z, o) = (self.constant(fb, 0.0), self.constant(fb, 1.0));
+                let c = fb.ins().fcmp(FloatCC::Equal, a, z);
+                self.select(fb, c, o, z)
+            }
+        }
+    }
+
+    /// A two-operand operation.
+    pub fn binary(
+        &mut self,
+        fb: &mut FunctionBuilder<'_>,
+        op: BinaryOp,
+        a: Value,
+        b: Value,
+    ) -> Value {
+        let compare = |cc| Some(cc);
+        let cc = match op {
+            BinaryOp::Lt => compare(FloatCC::LessThan),
+            BinaryOp::Le => compare(FloatCC::LessThanOrEqual),
+            BinaryOp::Gt => compare(FloatCC::GreaterThan),
+            BinaryOp::Ge => compare(FloatCC::GreaterThanOrEqual),
+            BinaryOp::Eq => compare(FloatCC::Equal),
+            // Unordered or not equal: NaN != NaN is true, as in C.
+            BinaryOp::Ne => compare(FloatCC::NotEqual),
+            _ => None,
+        };
+        if let Some(cc) = cc {
+            let (z, o) = (self.constant(fb, 0.0), self.constant(fb, 1.0));
+            let c = fb.ins().fcmp(cc, a, b);
+            return self.select(fb, c, o, z);
+        }
+        match op {
+            BinaryOp::Add => fb.ins().fadd(a, b),
+            BinaryOp::Sub => fb.ins().fsub(a, b),
+            BinaryOp::Mul => fb.ins().fmul(a, b),
+            BinaryOp::Div => fb.ins().fdiv(a, b),
+            BinaryOp::And | BinaryOp::Or => {
+                let (z, o) = (self.constant(fb, 0.0), self.constant(fb, 1.0));
+                let ca = fb.ins().fcmp(FloatCC::NotEqual, a, z);
+                let cb = fb.ins().fcmp(FloatCC::NotEqual, b, z);
+                let c = if op == BinaryOp::And {
+                    fb.ins().band(ca, cb)
+                } else {
+                    fb.ins().bor(ca, cb)
+                };
+                self.select(fb, c, o, z)
+            }
+            _ => {
+                // Min or Max. Cranelift's fmin/fmax propagate NaN and order
+                // -0 below +0; C's ignore a NaN operand.
+                let m = if op == BinaryOp::Min {
+                    fb.ins().fmin(a, b)
+                } else {
+                    fb.ins().fmax(a, b)
+                };
+                let a_nan = fb.ins().fcmp(FloatCC::Unordered, a, a);
+                let b_nan = fb.ins().fcmp(FloatCC::Unordered, b, b);
+                let m = self.select(fb, b_nan, a, m);
+                self.select(fb, a_nan, b, m)
+            }
+        }
+    }
+
     /// Emits `program` with `vars[i]` the value of variable `i`, and returns
     /// the value of each root.
     pub fn emit(
@@ -154,83 +227,16 @@ impl Emitter {
         vars: &[Value],
     ) -> Vec<Value> {
         let mut values: Vec<Value> = Vec::with_capacity(program.nodes.len());
-        let (mut zero, mut one) = (None, None);
-        let mut consts = |fb: &mut FunctionBuilder<'_>, this: &Emitter| {
-            let z = *zero.get_or_insert_with(|| this.constant(fb, 0.0));
-            let o = *one.get_or_insert_with(|| this.constant(fb, 1.0));
-            (z, o)
-        };
         for node in &program.nodes {
             let v = match node {
                 Node::Const(bits) => self.constant(fb, f64::from_bits(*bits)),
                 Node::Var(i) => vars[*i as usize],
-                Node::Unary(op, a) => {
-                    let a = values[a.index()];
-                    match op {
-                        UnaryOp::Neg => fb.ins().fneg(a),
-                        UnaryOp::Abs => fb.ins().fabs(a),
-                        UnaryOp::Sqrt => fb.ins().sqrt(a),
-                        UnaryOp::Floor => fb.ins().floor(a),
-                        UnaryOp::Ceil => fb.ins().ceil(a),
-                        UnaryOp::Trunc => fb.ins().trunc(a),
-                        UnaryOp::Not => {
-                            let (z, o) = consts(fb, self);
-                            let c = fb.ins().fcmp(FloatCC::Equal, a, z);
-                            self.select(fb, c, o, z)
-                        }
-                    }
-                }
+                Node::Unary(op, a) => self.unary(fb, *op, values[a.index()]),
                 Node::Binary(op, l, r) => {
-                    let (a, b) = (values[l.index()], values[r.index()]);
-                    let cc = match op {
-                        BinaryOp::Lt => Some(FloatCC::LessThan),
-                        BinaryOp::Le => Some(FloatCC::LessThanOrEqual),
-                        BinaryOp::Gt => Some(FloatCC::GreaterThan),
-                        BinaryOp::Ge => Some(FloatCC::GreaterThanOrEqual),
-                        BinaryOp::Eq => Some(FloatCC::Equal),
-                        // Unordered or not equal: NaN != NaN is true, as in C.
-                        BinaryOp::Ne => Some(FloatCC::NotEqual),
-                        _ => None,
-                    };
-                    if let Some(cc) = cc {
-                        let (z, o) = consts(fb, self);
-                        let c = fb.ins().fcmp(cc, a, b);
-                        self.select(fb, c, o, z)
-                    } else {
-                        match op {
-                            BinaryOp::Add => fb.ins().fadd(a, b),
-                            BinaryOp::Sub => fb.ins().fsub(a, b),
-                            BinaryOp::Mul => fb.ins().fmul(a, b),
-                            BinaryOp::Div => fb.ins().fdiv(a, b),
-                            BinaryOp::And | BinaryOp::Or => {
-                                let (z, o) = consts(fb, self);
-                                let ca = fb.ins().fcmp(FloatCC::NotEqual, a, z);
-                                let cb = fb.ins().fcmp(FloatCC::NotEqual, b, z);
-                                let c = if *op == BinaryOp::And {
-                                    fb.ins().band(ca, cb)
-                                } else {
-                                    fb.ins().bor(ca, cb)
-                                };
-                                self.select(fb, c, o, z)
-                            }
-                            _ => {
-                                // Min or Max. Cranelift's fmin/fmax propagate
-                                // NaN and order -0 below +0; C's ignore a NaN.
-                                let m = if *op == BinaryOp::Min {
-                                    fb.ins().fmin(a, b)
-                                } else {
-                                    fb.ins().fmax(a, b)
-                                };
-                                let a_nan = fb.ins().fcmp(FloatCC::Unordered, a, a);
-                                let b_nan = fb.ins().fcmp(FloatCC::Unordered, b, b);
-                                let m = self.select(fb, b_nan, a, m);
-                                self.select(fb, a_nan, b, m)
-                            }
-                        }
-                    }
+                    self.binary(fb, *op, values[l.index()], values[r.index()])
                 }
                 Node::Select(c, a, b) => {
-                    let (z, _) = consts(fb, self);
+                    let z = self.constant(fb, 0.0);
                     let cond = fb.ins().fcmp(FloatCC::NotEqual, values[c.index()], z);
                     self.select(fb, cond, values[a.index()], values[b.index()])
                 }

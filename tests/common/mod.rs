@@ -115,11 +115,18 @@ pub fn literal(rng: &mut Rng) -> String {
     }
 }
 
-/// A random formula with about `size` operations over the whole grammar.
+/// A random formula with about `size` operations over the whole grammar,
+/// in the variables [`VARS`].
 pub fn formula(rng: &mut Rng, size: usize) -> String {
+    formula_in(rng, size, &VARS)
+}
+
+/// A random formula with about `size` operations in the variables `vars`.
+pub fn formula_in(rng: &mut Rng, size: usize, vars: &[&str]) -> String {
+    let formula = |rng: &mut Rng, size: usize| formula_in(rng, size, vars);
     if size <= 1 {
         return if rng.chance(0.6) {
-            (*rng.pick(&VARS)).to_string()
+            (*rng.pick(vars)).to_string()
         } else {
             literal(rng)
         };

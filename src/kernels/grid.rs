@@ -1,0 +1,293 @@
+//! Grids: a formula of index variables over a 1-D or 2-D index space,
+//! with no index arrays built.
+//!
+//! In 1-D the formula sees `i = 0, 1, …, n-1`; in 2-D it sees `i` (the row,
+//! `0..rows`) and `j` (the column, `0..cols`), and the output is row-major:
+//! `out[i*cols + j]`. Indices are f64 values; parameters are scalars.
+
+use std::sync::Arc;
+
+use cranelift_codegen::ir::{InstBuilder, MemFlagsData, Value, types};
+use rayon::prelude::*;
+
+use super::loops::{counted_loop, data_flags, element_address};
+use super::{CHUNK, Parallel, UNROLL, reference};
+use crate::error::{Error, ErrorKind, Result};
+use crate::ir::Program;
+use crate::jit::codegen::{Emitter, Lanes};
+use crate::jit::{Code, JitOptions, build_function};
+
+/// `f(params, out, i0, rows, cols)`: fills `rows × cols` values of `out`
+/// for rows `i0..i0+rows` (in 1-D, `rows` is 1, `i0` the first index and
+/// the index runs along the columns).
+type GridFn =
+    unsafe extern "C" fn(params: *const f64, out: *mut f64, i0: i64, rows: i64, cols: i64);
+
+/// A formula over an index space. Built by [`Engine::grid`](crate::Engine::grid).
+///
+/// ```
+/// let g = exprjit::Engine::new().grid("i*10 + j", 2, &[])?;
+/// let mut out = [0.0; 6];
+/// g.run2(2, 3, &[], &mut out)?;
+/// assert_eq!(out, [0.0, 1.0, 2.0, 10.0, 11.0, 12.0]);
+/// # Ok::<(), exprjit::Error>(())
+/// ```
+pub struct GridKernel {
+    program: Arc<Program>,
+    /// Slots over (i, j, params…) in 2-D or (i, params…) in 1-D.
+    slots: Vec<u32>,
+    dims: usize,
+    params: Vec<Arc<str>>,
+    func: GridFn,
+    _code: Code,
+    parallel: Parallel,
+}
+
+impl std::fmt::Debug for GridKernel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GridKernel")
+            .field("formula", &self.program.text)
+            .field("dims", &self.dims)
+            .finish_non_exhaustive()
+    }
+}
+
+impl GridKernel {
+    pub(crate) fn new(
+        program: Program,
+        slots: Vec<u32>,
+        dims: usize,
+        params: Vec<Arc<str>>,
+        jit: JitOptions,
+    ) -> Result<GridKernel> {
+        let code = compile_grid(&program, &slots, dims, params.len(), jit)?;
+        // SAFETY: `code.entry` is the function just built with five i64
+        // parameters and no result in the target's default calling
+        // convention, which is `GridFn`'s ABI.
+        let func = unsafe { std::mem::transmute::<*const u8, GridFn>(code.entry) };
+        Ok(GridKernel {
+            program: Arc::new(program),
+            slots,
+            dims,
+            params,
+            func,
+            _code: code,
+            parallel: Parallel::default(),
+        })
+    }
+
+    /// Uses `parallel` for later runs.
+    pub fn with_parallel(mut self, parallel: Parallel) -> GridKernel {
+        self.parallel = parallel;
+        self
+    }
+
+    fn check(
+        &self,
+        dims: usize,
+        rows: usize,
+        cols: usize,
+        params: &[f64],
+        out: &[f64],
+    ) -> Result<()> {
+        if dims != self.dims {
+            return Err(Error::new(
+                ErrorKind::ArgumentCount,
+                format!("this grid kernel is {}-D; call run{}", self.dims, self.dims),
+            ));
+        }
+        if params.len() != self.params.len() {
+            let list: Vec<&str> = self.params.iter().map(|n| &**n).collect();
+            return Err(Error::new(
+                ErrorKind::ArgumentCount,
+                format!(
+                    "expected {} parameters ({}), got {}",
+                    self.params.len(),
+                    list.join(", "),
+                    params.len()
+                ),
+            ));
+        }
+        let n = rows
+            .checked_mul(cols)
+            .filter(|&n| i64::try_from(n).is_ok())
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorKind::Length,
+                    format!("a {rows} × {cols} grid is too large"),
+                )
+            })?;
+        if out.len() != n {
+            return Err(Error::new(
+                ErrorKind::Length,
+                format!(
+                    "the output has {} elements; a {rows} × {cols} grid needs {n}",
+                    out.len()
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Fills `out[i] = f(i)` for `i` in `0..out.len()` (1-D).
+    pub fn run1(&self, params: &[f64], out: &mut [f64]) -> Result<()> {
+        self.check(1, 1, out.len(), params, out)?;
+        let n = out.len();
+        if self.parallel.wants(n) {
+            self.parallel.install(|| {
+                out.par_chunks_mut(CHUNK)
+                    .enumerate()
+                    .for_each(|(c, piece)| {
+                        self.call(params, piece, c * CHUNK, 1, piece.len());
+                    });
+            })?;
+        } else {
+            self.call(params, out, 0, 1, n);
+        }
+        Ok(())
+    }
+
+    /// Fills `out[i*cols + j] = f(i, j)` for a `rows × cols` grid (2-D).
+    pub fn run2(&self, rows: usize, cols: usize, params: &[f64], out: &mut [f64]) -> Result<()> {
+        self.check(2, rows, cols, params, out)?;
+        if rows == 0 || cols == 0 {
+            return Ok(());
+        }
+        let rows_per_chunk = (CHUNK / cols).max(1);
+        if self.parallel.wants(rows * cols) && rows > rows_per_chunk {
+            self.parallel.install(|| {
+                out.par_chunks_mut(rows_per_chunk * cols)
+                    .enumerate()
+                    .for_each(|(c, piece)| {
+                        self.call(params, piece, c * rows_per_chunk, piece.len() / cols, cols);
+                    });
+            })?;
+        } else {
+            self.call(params, out, 0, rows, cols);
+        }
+        Ok(())
+    }
+
+    fn call(&self, params: &[f64], out: &mut [f64], i0: usize, rows: usize, cols: usize) {
+        if rows == 0 || cols == 0 {
+            return;
+        }
+        debug_assert_eq!(out.len(), rows * cols);
+        // SAFETY: `params` has the compiled number of values (checked) and
+        // `out` exactly `rows * cols` writable elements, which is all the
+        // code writes; it reads nothing else.
+        unsafe {
+            (self.func)(
+                params.as_ptr(),
+                out.as_mut_ptr(),
+                i0 as i64,
+                rows as i64,
+                cols as i64,
+            )
+        };
+    }
+
+    /// The same grid by the reference interpreter (`rows` is 1 in 1-D).
+    pub fn run_reference(
+        &self,
+        rows: usize,
+        cols: usize,
+        params: &[f64],
+        out: &mut [f64],
+    ) -> Result<()> {
+        self.check(self.dims, rows, cols, params, out)?;
+        reference::grid(
+            &self.program,
+            &self.slots,
+            self.dims,
+            rows,
+            cols,
+            params,
+            out,
+        );
+        Ok(())
+    }
+}
+
+fn compile_grid(
+    program: &Program,
+    slots: &[u32],
+    dims: usize,
+    n_params: usize,
+    jit: JitOptions,
+) -> Result<Code> {
+    build_function(&[types::I64; 5], &[], jit, |fb, p, call_conv| {
+        let (params_ptr, out, i0, rows, cols) = (p[0], p[1], p[2], p[3], p[4]);
+        let readonly = MemFlagsData::trusted().with_readonly();
+        let params: Vec<Value> = (0..n_params)
+            .map(|j| {
+                fb.ins()
+                    .load(types::F64, readonly, params_ptr, (j * 8) as i32)
+            })
+            .collect();
+        let param_splats: Vec<Value> = params
+            .iter()
+            .map(|&v| fb.ins().splat(types::F64X2, v))
+            .collect();
+        let flags = data_flags();
+        let zero = fb.ins().iconst(types::I64, 0);
+        let mut vector = Emitter::new(Lanes::X2, call_conv);
+        let mut scalar = Emitter::new(Lanes::Scalar, call_conv);
+        // Lane offsets [2u, 2u+1] for unrolled copy u.
+        let offsets: Vec<Value> = (0..UNROLL)
+            .map(|u| {
+                let lo = fb.ins().f64const(2.0 * u as f64);
+                let hi = fb.ins().f64const(2.0 * u as f64 + 1.0);
+                let v = fb.ins().splat(types::F64X2, lo);
+                fb.ins().insertlane(v, hi, 1)
+            })
+            .collect();
+
+        counted_loop(fb, zero, rows, 1, &[], |fb, r, _| {
+            let row_index = fb.ins().iadd(i0, r);
+            let i_f = fb.ins().fcvt_from_sint(types::F64, row_index);
+            let i_v = fb.ins().splat(types::F64X2, i_f);
+            let row_start = fb.ins().imul(r, cols);
+            let row_base = element_address(fb, out, row_start);
+            // In 1-D the index runs along the columns, offset by i0.
+            let col_offset = if dims == 1 { i0 } else { zero };
+            // Argument order: i, j (2-D), params.
+            let args_for = |index: Value, col: Value, p: &[Value]| -> Vec<Value> {
+                let mut args = Vec::with_capacity(2 + p.len());
+                if dims == 1 {
+                    args.push(col);
+                } else {
+                    args.push(index);
+                    args.push(col);
+                }
+                args.extend_from_slice(p);
+                slots.iter().map(|&s| args[s as usize]).collect()
+            };
+            let step = (2 * UNROLL) as i64;
+            let (done, _) = counted_loop(fb, zero, cols, step, &[], |fb, j, _| {
+                let jj = fb.ins().iadd(j, col_offset);
+                let j_f = fb.ins().fcvt_from_sint(types::F64, jj);
+                let j_v = fb.ins().splat(types::F64X2, j_f);
+                let addr = element_address(fb, row_base, j);
+                for (u, &off) in offsets.iter().enumerate() {
+                    let col = fb.ins().fadd(j_v, off);
+                    let vars = args_for(i_v, col, &param_splats);
+                    let v = vector.emit(fb, program, &vars)[0];
+                    fb.ins().store(flags, v, addr, (u * 16) as i32);
+                }
+                Vec::new()
+            });
+            counted_loop(fb, done, cols, 1, &[], |fb, j, _| {
+                let jj = fb.ins().iadd(j, col_offset);
+                let col = fb.ins().fcvt_from_sint(types::F64, jj);
+                let vars = args_for(i_f, col, &params);
+                let v = scalar.emit(fb, program, &vars)[0];
+                let addr = element_address(fb, row_base, j);
+                fb.ins().store(flags, v, addr, 0);
+                Vec::new()
+            });
+            Vec::new()
+        });
+        fb.ins().return_(&[]);
+    })
+}

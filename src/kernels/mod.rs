@@ -1,0 +1,236 @@
+//! Kernels: the loop over elements or steps lives inside the JIT code.
+//!
+//! Rust calls a kernel once per array (or per chunk), never once per
+//! element. Each kernel has a reference twin in [`reference`] that the
+//! interpreter runs with the same element order, so results agree bit for
+//! bit:
+//!
+//! - [`MapKernel`]: one or more formulas over arrays and broadcast scalars,
+//!   into output arrays; f64x2 lanes, unrolled, with a scalar tail.
+//! - [`ReduceKernel`]: the sum, min or max of a formula over arrays.
+//! - [`Recurrence`]: a state updated by formulas, `n` steps in the JIT loop,
+//!   keeping every k-th state or the last; ensembles in parallel.
+//! - [`GridKernel`]: a formula over a 1-D or 2-D index space.
+//!
+//! Parallel runs split the index range into chunks of [`CHUNK`] elements,
+//! a size fixed independently of the thread count, so parallel results are
+//! bit-identical to serial ones, reductions included.
+
+mod grid;
+mod loops;
+mod map;
+mod recurrence;
+mod reduce;
+pub mod reference;
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+
+pub use grid::GridKernel;
+pub use map::MapKernel;
+pub use recurrence::{Keep, Recurrence, RecurrenceSpec, Trajectory};
+pub use reduce::{Reduce, ReduceKernel};
+
+use crate::error::{Error, ErrorKind, Result};
+
+/// Elements per parallel chunk. Fixed, so that the split (and a
+/// reduction's order) does not depend on the thread count.
+pub const CHUNK: usize = 16_384;
+
+/// Vectors (of two lanes) per unrolled loop iteration; a reduction keeps
+/// `2 * UNROLL` partial results, element `k` of a chunk going to partial
+/// `k % (2 * UNROLL)` (see [`reference::reduce`]).
+pub const UNROLL: usize = 2;
+
+/// An input of a map or reduction: an array, or a scalar broadcast to every element.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Input<'a> {
+    /// One value per element.
+    Array(&'a [f64]),
+    /// The same value for every element.
+    Scalar(f64),
+}
+
+impl<'a> From<&'a [f64]> for Input<'a> {
+    fn from(a: &'a [f64]) -> Input<'a> {
+        Input::Array(a)
+    }
+}
+
+impl<'a> From<&'a Vec<f64>> for Input<'a> {
+    fn from(a: &'a Vec<f64>) -> Input<'a> {
+        Input::Array(a)
+    }
+}
+
+impl<'a, const N: usize> From<&'a [f64; N]> for Input<'a> {
+    fn from(a: &'a [f64; N]) -> Input<'a> {
+        Input::Array(a)
+    }
+}
+
+impl From<f64> for Input<'_> {
+    fn from(v: f64) -> Input<'static> {
+        Input::Scalar(v)
+    }
+}
+
+/// When and how to run in parallel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Parallel {
+    /// Worker threads; 0 uses rayon's global pool (one per core).
+    pub threads: usize,
+    /// Below this many elements (or ensemble members × steps) a run is
+    /// serial: starting threads costs ~30 µs, more than small inputs take.
+    pub min_len: usize,
+}
+
+impl Default for Parallel {
+    fn default() -> Parallel {
+        Parallel {
+            threads: 0,
+            min_len: 100_000,
+        }
+    }
+}
+
+impl Parallel {
+    /// Never parallel.
+    pub fn serial() -> Parallel {
+        Parallel {
+            threads: 1,
+            min_len: usize::MAX,
+        }
+    }
+
+    /// Exactly `threads` threads, at any size (for tests and measurements).
+    pub fn threads(threads: usize) -> Parallel {
+        Parallel {
+            threads,
+            min_len: 0,
+        }
+    }
+
+    /// Whether `len` units of work should run in parallel.
+    pub(crate) fn wants(&self, len: usize) -> bool {
+        self.threads != 1 && len >= self.min_len && len > CHUNK
+    }
+
+    /// Runs `f` inside the configured thread pool.
+    pub(crate) fn install<R: Send>(&self, f: impl FnOnce() -> R + Send) -> Result<R> {
+        if self.threads == 0 {
+            return Ok(f());
+        }
+        static POOLS: OnceLock<Mutex<HashMap<usize, Arc<rayon::ThreadPool>>>> = OnceLock::new();
+        let pool = {
+            let mut pools = POOLS
+                .get_or_init(Default::default)
+                .lock()
+                .unwrap_or_else(|p| p.into_inner());
+            match pools.get(&self.threads) {
+                Some(p) => p.clone(),
+                None => {
+                    let p = rayon::ThreadPoolBuilder::new()
+                        .num_threads(self.threads)
+                        .build()
+                        .map_err(|e| {
+                            Error::new(
+                                ErrorKind::Limit,
+                                format!("cannot start {} threads: {e}", self.threads),
+                            )
+                        })?;
+                    let p = Arc::new(p);
+                    pools.insert(self.threads, p.clone());
+                    p
+                }
+            }
+        };
+        Ok(pool.install(f))
+    }
+}
+
+/// The common length of the array inputs, checked; `None` if all are scalars.
+pub(crate) fn array_len(names: &[Arc<str>], inputs: &[Input<'_>]) -> Result<Option<usize>> {
+    if inputs.len() != names.len() {
+        let list: Vec<&str> = names.iter().map(|n| &**n).collect();
+        return Err(Error::new(
+            ErrorKind::ArgumentCount,
+            format!(
+                "expected {} inputs ({}), got {}",
+                names.len(),
+                list.join(", "),
+                inputs.len()
+            ),
+        ));
+    }
+    let mut len: Option<(usize, &str)> = None;
+    for (input, name) in inputs.iter().zip(names) {
+        if let Input::Array(a) = input {
+            match len {
+                None => len = Some((a.len(), name)),
+                Some((n, first)) if n != a.len() => {
+                    return Err(Error::new(
+                        ErrorKind::Length,
+                        format!(
+                            "input arrays differ in length: `{first}` has {n} elements, `{name}` has {}",
+                            a.len()
+                        ),
+                    ));
+                }
+                _ => {}
+            }
+        }
+    }
+    Ok(len.map(|(n, _)| n))
+}
+
+/// Which inputs are arrays, as a bit mask (bit `k` for input `k`).
+pub(crate) fn layout(inputs: &[Input<'_>]) -> u64 {
+    inputs
+        .iter()
+        .enumerate()
+        .filter(|(_, i)| matches!(i, Input::Array(_)))
+        .fold(0, |m, (k, _)| m | (1 << k))
+}
+
+/// The most inputs a map or reduction takes (one bit each in a layout mask).
+pub const MAX_INPUTS: usize = 64;
+
+pub(crate) fn check_input_count(n: usize) -> Result<()> {
+    if n > MAX_INPUTS {
+        return Err(Error::new(
+            ErrorKind::Limit,
+            format!("a kernel takes at most {MAX_INPUTS} inputs; this one has {n}"),
+        ));
+    }
+    Ok(())
+}
+
+/// Compiled code per input layout, compiled on first use.
+pub(crate) struct LayoutCache<T> {
+    entries: Mutex<HashMap<u64, Arc<T>>>,
+}
+
+impl<T> Default for LayoutCache<T> {
+    fn default() -> Self {
+        LayoutCache {
+            entries: Mutex::new(HashMap::new()),
+        }
+    }
+}
+
+impl<T> LayoutCache<T> {
+    pub(crate) fn get_or_compile(
+        &self,
+        layout: u64,
+        compile: impl FnOnce() -> Result<T>,
+    ) -> Result<Arc<T>> {
+        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(code) = entries.get(&layout) {
+            return Ok(code.clone());
+        }
+        let code = Arc::new(compile()?);
+        entries.insert(layout, code.clone());
+        Ok(code)
+    }
+}
