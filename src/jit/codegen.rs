@@ -226,34 +226,78 @@ impl Emitter {
         program: &Program,
         vars: &[Value],
     ) -> Vec<Value> {
-        let mut values: Vec<Value> = Vec::with_capacity(program.nodes.len());
-        for node in &program.nodes {
+        let vars: Vec<Option<Value>> = vars.iter().copied().map(Some).collect();
+        let mut values = vec![None; program.nodes.len()];
+        self.emit_where(fb, program, &vars, &mut values, |_| true);
+        program
+            .roots
+            .iter()
+            .map(|r| values[r.index()].expect("every node emitted"))
+            .collect()
+    }
+
+    /// Emits the nodes `include` selects that have no value yet, into
+    /// `values` (one slot per node). Their operands must have values
+    /// already, or be selected too; a selected variable node needs its
+    /// entry in `vars`. Kernels use this to hoist loop-invariant nodes:
+    /// emit those first, outside the loop, then the rest inside it.
+    pub fn emit_where(
+        &mut self,
+        fb: &mut FunctionBuilder<'_>,
+        program: &Program,
+        vars: &[Option<Value>],
+        values: &mut [Option<Value>],
+        include: impl Fn(usize) -> bool,
+    ) {
+        for (index, node) in program.nodes.iter().enumerate() {
+            if values[index].is_some() || !include(index) {
+                continue;
+            }
+            let at = |id: crate::ir::Id| values[id.index()].expect("operands are emitted first");
             let v = match node {
                 Node::Const(bits) => self.constant(fb, f64::from_bits(*bits)),
-                Node::Var(i) => vars[*i as usize],
-                Node::Unary(op, a) => self.unary(fb, *op, values[a.index()]),
-                Node::Binary(op, l, r) => {
-                    self.binary(fb, *op, values[l.index()], values[r.index()])
-                }
+                Node::Var(i) => vars[*i as usize].expect("a value for every emitted variable"),
+                Node::Unary(op, a) => self.unary(fb, *op, at(*a)),
+                Node::Binary(op, l, r) => self.binary(fb, *op, at(*l), at(*r)),
                 Node::Select(c, a, b) => {
                     let z = self.constant(fb, 0.0);
-                    let cond = fb.ins().fcmp(FloatCC::NotEqual, values[c.index()], z);
-                    self.select(fb, cond, values[a.index()], values[b.index()])
+                    let cond = fb.ins().fcmp(FloatCC::NotEqual, at(*c), z);
+                    self.select(fb, cond, at(*a), at(*b))
                 }
-                Node::Fma(a, b, c) => {
-                    self.fma(fb, values[a.index()], values[b.index()], values[c.index()])
-                }
+                Node::Fma(a, b, c) => self.fma(fb, at(*a), at(*b), at(*c)),
                 Node::Call(callee, args) => {
                     let address = match callee {
                         Callee::Math(f) => f.ptr().address(),
                         Callee::Native(n) => program.natives[*n as usize].func.address(),
                     };
-                    let args: Vec<Value> = args.iter().map(|a| values[a.index()]).collect();
+                    let args: Vec<Value> = args.iter().map(|&a| at(a)).collect();
                     self.call(fb, address, &args)
                 }
             };
-            values.push(v);
+            values[index] = Some(v);
         }
-        program.roots.iter().map(|r| values[r.index()]).collect()
     }
+}
+
+/// For each node, whether it depends on a variable flagged in `varying`.
+pub fn depends_on(program: &Program, varying: &[bool]) -> Vec<bool> {
+    let mut out = Vec::with_capacity(program.nodes.len());
+    for node in &program.nodes {
+        let d = match node {
+            Node::Var(v) => varying[*v as usize],
+            // A native function may not be pure in time; never hoist it.
+            Node::Call(Callee::Native(_), _) => true,
+            other => crate::ir::operands(other).any(|a| out[a.index()]),
+        };
+        out.push(d);
+    }
+    out
+}
+
+/// Splats scalar values into f64x2 values.
+pub fn splat_all(fb: &mut FunctionBuilder<'_>, values: &[Option<Value>]) -> Vec<Option<Value>> {
+    values
+        .iter()
+        .map(|v| v.map(|v| fb.ins().splat(types::F64X2, v)))
+        .collect()
 }

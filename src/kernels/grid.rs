@@ -14,7 +14,7 @@ use super::loops::{counted_loop, data_flags, element_address};
 use super::{CHUNK, Parallel, UNROLL, reference};
 use crate::error::{Error, ErrorKind, Result};
 use crate::ir::Program;
-use crate::jit::codegen::{Emitter, Lanes};
+use crate::jit::codegen::{Emitter, Lanes, depends_on, splat_all};
 use crate::jit::{Code, JitOptions, build_function};
 
 /// `f(params, out, i0, rows, cols)`: fills `rows × cols` values of `out`
@@ -216,23 +216,46 @@ fn compile_grid(
     n_params: usize,
     jit: JitOptions,
 ) -> Result<Code> {
+    // Argument positions: i, j (2-D), params. Which variables are indices?
+    let is_arg =
+        |position: usize| -> Vec<bool> { slots.iter().map(|&s| s as usize == position).collect() };
+    let (i_arg, j_arg) = (is_arg(0), if dims == 2 { is_arg(1) } else { is_arg(0) });
+    let any_index: Vec<bool> = i_arg.iter().zip(&j_arg).map(|(a, b)| *a || *b).collect();
+    // Nodes that change along a row (with the column index), and nodes that
+    // change at all; the rest are computed once, the row-level ones once a row.
+    let varies_in_row = depends_on(program, &j_arg);
+    let varies = depends_on(program, &any_index);
+    let first_param = dims;
+
     build_function(&[types::I64; 5], &[], jit, |fb, p, call_conv| {
         let (params_ptr, out, i0, rows, cols) = (p[0], p[1], p[2], p[3], p[4]);
         let readonly = MemFlagsData::trusted().with_readonly();
         let params: Vec<Value> = (0..n_params)
-            .map(|j| {
+            .map(|k| {
                 fb.ins()
-                    .load(types::F64, readonly, params_ptr, (j * 8) as i32)
+                    .load(types::F64, readonly, params_ptr, (k * 8) as i32)
             })
-            .collect();
-        let param_splats: Vec<Value> = params
-            .iter()
-            .map(|&v| fb.ins().splat(types::F64X2, v))
             .collect();
         let flags = data_flags();
         let zero = fb.ins().iconst(types::I64, 0);
         let mut vector = Emitter::new(Lanes::X2, call_conv);
         let mut scalar = Emitter::new(Lanes::Scalar, call_conv);
+        // Variable values given the index values (None where not known yet).
+        let vars_for = |i: Option<Value>, j: Option<Value>| -> Vec<Option<Value>> {
+            slots
+                .iter()
+                .map(|&s| match s as usize {
+                    0 if dims == 1 => j,
+                    0 => i,
+                    1 if dims == 2 => j,
+                    k => Some(params[k - first_param]),
+                })
+                .collect()
+        };
+        let mut constant = vec![None; program.nodes.len()];
+        scalar.emit_where(fb, program, &vars_for(None, None), &mut constant, |n| {
+            !varies[n]
+        });
         // Lane offsets [2u, 2u+1] for unrolled copy u.
         let offsets: Vec<Value> = (0..UNROLL)
             .map(|u| {
@@ -242,27 +265,22 @@ fn compile_grid(
                 fb.ins().insertlane(v, hi, 1)
             })
             .collect();
+        let root = program.root().index();
 
         counted_loop(fb, zero, rows, 1, &[], |fb, r, _| {
             let row_index = fb.ins().iadd(i0, r);
             let i_f = fb.ins().fcvt_from_sint(types::F64, row_index);
-            let i_v = fb.ins().splat(types::F64X2, i_f);
             let row_start = fb.ins().imul(r, cols);
             let row_base = element_address(fb, out, row_start);
             // In 1-D the index runs along the columns, offset by i0.
             let col_offset = if dims == 1 { i0 } else { zero };
-            // Argument order: i, j (2-D), params.
-            let args_for = |index: Value, col: Value, p: &[Value]| -> Vec<Value> {
-                let mut args = Vec::with_capacity(2 + p.len());
-                if dims == 1 {
-                    args.push(col);
-                } else {
-                    args.push(index);
-                    args.push(col);
-                }
-                args.extend_from_slice(p);
-                slots.iter().map(|&s| args[s as usize]).collect()
-            };
+            let mut per_row = constant.clone();
+            if dims == 2 {
+                scalar.emit_where(fb, program, &vars_for(Some(i_f), None), &mut per_row, |n| {
+                    !varies_in_row[n]
+                });
+            }
+            let per_row_x2 = splat_all(fb, &per_row);
             let step = (2 * UNROLL) as i64;
             let (done, _) = counted_loop(fb, zero, cols, step, &[], |fb, j, _| {
                 let jj = fb.ins().iadd(j, col_offset);
@@ -271,8 +289,11 @@ fn compile_grid(
                 let addr = element_address(fb, row_base, j);
                 for (u, &off) in offsets.iter().enumerate() {
                     let col = fb.ins().fadd(j_v, off);
-                    let vars = args_for(i_v, col, &param_splats);
-                    let v = vector.emit(fb, program, &vars)[0];
+                    let mut values = per_row_x2.clone();
+                    vector.emit_where(fb, program, &vars_for(None, Some(col)), &mut values, |n| {
+                        varies_in_row[n]
+                    });
+                    let v = values[root].expect("root emitted");
                     fb.ins().store(flags, v, addr, (u * 16) as i32);
                 }
                 Vec::new()
@@ -280,8 +301,11 @@ fn compile_grid(
             counted_loop(fb, done, cols, 1, &[], |fb, j, _| {
                 let jj = fb.ins().iadd(j, col_offset);
                 let col = fb.ins().fcvt_from_sint(types::F64, jj);
-                let vars = args_for(i_f, col, &params);
-                let v = scalar.emit(fb, program, &vars)[0];
+                let mut values = per_row.clone();
+                scalar.emit_where(fb, program, &vars_for(None, Some(col)), &mut values, |n| {
+                    varies_in_row[n]
+                });
+                let v = values[root].expect("root emitted");
                 let addr = element_address(fb, row_base, j);
                 fb.ins().store(flags, v, addr, 0);
                 Vec::new()

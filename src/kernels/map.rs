@@ -6,6 +6,7 @@ use std::sync::Arc;
 use cranelift_codegen::ir::{InstBuilder, MemFlagsData, Value, types};
 use rayon::prelude::*;
 
+use super::body::ElementBody;
 use super::loops::{counted_loop, data_flags, element_address};
 use super::{CHUNK, Input, LayoutCache, Parallel, UNROLL, array_len, layout, reference};
 use crate::error::{Error, ErrorKind, Result};
@@ -211,60 +212,27 @@ fn compile_map(
         jit,
         |fb, params, call_conv| {
             let (ins, outs, n) = (params[0], params[1], params[2]);
+            let mut vector = Emitter::new(Lanes::X2, call_conv);
+            let mut scalar = Emitter::new(Lanes::Scalar, call_conv);
+            let body = ElementBody::new(fb, program, slots, &is_array, ins, &mut scalar);
             let trusted = MemFlagsData::trusted().with_readonly();
-            // Array bases, or scalar values, per input.
-            let sources: Vec<Value> = is_array
-                .iter()
-                .enumerate()
-                .map(|(k, &array)| {
-                    let p = fb.ins().load(types::I64, trusted, ins, (k * 8) as i32);
-                    if array {
-                        p
-                    } else {
-                        fb.ins().load(types::F64, trusted, p, 0)
-                    }
-                })
-                .collect();
             let out_bases: Vec<Value> = (0..program.roots.len())
                 .map(|j| fb.ins().load(types::I64, trusted, outs, (j * 8) as i32))
-                .collect();
-            let splats: Vec<Value> = sources
-                .iter()
-                .zip(&is_array)
-                .map(|(&s, &array)| {
-                    if array {
-                        s
-                    } else {
-                        fb.ins().splat(types::F64X2, s)
-                    }
-                })
                 .collect();
             let zero = fb.ins().iconst(types::I64, 0);
             let flags = data_flags();
 
             // f64x2 lanes, UNROLL vectors per iteration.
-            let mut vector = Emitter::new(Lanes::X2, call_conv);
             let step = (2 * UNROLL) as i64;
             let (done, _) = counted_loop(fb, zero, n, step, &[], |fb, i, _| {
-                let addrs: Vec<Option<Value>> = is_array
-                    .iter()
-                    .zip(&sources)
-                    .map(|(&array, &base)| array.then(|| element_address(fb, base, i)))
-                    .collect();
+                let addrs = body.addresses(fb, i);
                 let out_addrs: Vec<Value> = out_bases
                     .iter()
                     .map(|&b| element_address(fb, b, i))
                     .collect();
                 for u in 0..UNROLL {
                     let offset = (u * 16) as i32;
-                    let vars: Vec<Value> = slots
-                        .iter()
-                        .map(|&k| match addrs[k as usize] {
-                            Some(a) => fb.ins().load(types::F64X2, flags, a, offset),
-                            None => splats[k as usize],
-                        })
-                        .collect();
-                    let roots = vector.emit(fb, program, &vars);
+                    let roots = body.vector_roots(fb, &mut vector, &addrs, offset);
                     for (r, &a) in roots.iter().zip(&out_addrs) {
                         fb.ins().store(flags, *r, a, offset);
                     }
@@ -273,21 +241,8 @@ fn compile_map(
             });
 
             // Scalar tail.
-            let mut scalar = Emitter::new(Lanes::Scalar, call_conv);
             counted_loop(fb, done, n, 1, &[], |fb, i, _| {
-                let vars: Vec<Value> = slots
-                    .iter()
-                    .map(|&k| {
-                        let k = k as usize;
-                        if is_array[k] {
-                            let a = element_address(fb, sources[k], i);
-                            fb.ins().load(types::F64, flags, a, 0)
-                        } else {
-                            sources[k]
-                        }
-                    })
-                    .collect();
-                let roots = scalar.emit(fb, program, &vars);
+                let roots = body.scalar_roots(fb, &mut scalar, i);
                 for (r, &b) in roots.iter().zip(&out_bases) {
                     let a = element_address(fb, b, i);
                     fb.ins().store(flags, *r, a, 0);

@@ -16,6 +16,7 @@
 //! a size fixed independently of the thread count, so parallel results are
 //! bit-identical to serial ones, reductions included.
 
+mod body;
 mod grid;
 mod loops;
 mod map;

@@ -15,7 +15,7 @@ use super::loops::{counted_loop, data_flags, element_address};
 use super::{Parallel, reference};
 use crate::error::{Error, ErrorKind, Result};
 use crate::ir::Program;
-use crate::jit::codegen::{Emitter, Lanes};
+use crate::jit::codegen::{Emitter, Lanes, depends_on};
 use crate::jit::{Code, JitOptions, build_function};
 
 /// What a recurrence is made of; see [`Engine::recurrence`](crate::Engine::recurrence).
@@ -384,20 +384,30 @@ fn compile_steps(
                     .load(types::I64, readonly, inputs_ptr, (j * 8) as i32)
             })
             .collect();
-        let i_float = fb.ins().fcvt_from_sint(types::F64, i0);
-        let one = fb.ins().f64const(1.0);
         let zero = fb.ins().iconst(types::I64, 0);
         let flags = data_flags();
         let mut emitter = Emitter::new(Lanes::Scalar, call_conv);
+        // Nodes of the parameters alone are computed once, before the loop.
+        let param_vars: Vec<Option<Value>> = slots
+            .iter()
+            .map(|&s| {
+                let s = s as usize;
+                (width < s && s <= width + n_params).then(|| params[s - width - 1])
+            })
+            .collect();
+        let varying: Vec<bool> = param_vars.iter().map(Option::is_none).collect();
+        let varies = depends_on(program, &varying);
+        let mut hoisted = vec![None; program.nodes.len()];
+        emitter.emit_where(fb, program, &param_vars, &mut hoisted, |n| !varies[n]);
 
-        // Carried through both loops: the state, the step index as an
-        // integer (for input loads) and as an f64 (the variable `i`).
+        // Carried through both loops: the state and the step index (an
+        // integer in a register the calls preserve; `i` is its f64 value).
         let mut carried = state.clone();
         carried.push(i0);
-        carried.push(i_float);
         let (_, carried) = counted_loop(fb, zero, rows, 1, &carried, |fb, row, carried| {
             let (_, carried) = counted_loop(fb, zero, k, 1, carried, |fb, _, c| {
-                let (step, i_f) = (c[width], c[width + 1]);
+                let step = c[width];
+                let i_f = fb.ins().fcvt_from_sint(types::F64, step);
                 // Argument order: state, i, params, inputs.
                 let mut args: Vec<Value> = c[..width].to_vec();
                 args.push(i_f);
@@ -406,10 +416,16 @@ fn compile_steps(
                     let a = element_address(fb, base, step);
                     args.push(fb.ins().load(types::F64, flags, a, 0));
                 }
-                let vars: Vec<Value> = slots.iter().map(|&s| args[s as usize]).collect();
-                let mut next = emitter.emit(fb, program, &vars);
+                let vars: Vec<Option<Value>> =
+                    slots.iter().map(|&s| Some(args[s as usize])).collect();
+                let mut values = hoisted.clone();
+                emitter.emit_where(fb, program, &vars, &mut values, |n| varies[n]);
+                let mut next: Vec<Value> = program
+                    .roots
+                    .iter()
+                    .map(|r| values[r.index()].expect("roots are emitted"))
+                    .collect();
                 next.push(fb.ins().iadd_imm_s(step, 1));
-                next.push(fb.ins().fadd(i_f, one));
                 next
             });
             let row_offset = fb.ins().imul_imm_s(row, (width * 8) as i64);

@@ -9,10 +9,11 @@
 
 use std::sync::Arc;
 
-use cranelift_codegen::ir::{InstBuilder, MemFlagsData, Value, types};
+use cranelift_codegen::ir::{InstBuilder, types};
 use rayon::prelude::*;
 
-use super::loops::{counted_loop, data_flags, element_address};
+use super::body::ElementBody;
+use super::loops::counted_loop;
 use super::{CHUNK, Input, LayoutCache, Parallel, UNROLL, array_len, layout, reference};
 use crate::error::{Error, ErrorKind, Result};
 use crate::ir::{BinaryOp, Program, ops};
@@ -203,85 +204,35 @@ fn compile_reduce(
         jit,
         |fb, params, call_conv| {
             let (ins, n) = (params[0], params[1]);
-            let trusted = MemFlagsData::trusted().with_readonly();
-            let sources: Vec<Value> = is_array
-                .iter()
-                .enumerate()
-                .map(|(k, &array)| {
-                    let p = fb.ins().load(types::I64, trusted, ins, (k * 8) as i32);
-                    if array {
-                        p
-                    } else {
-                        fb.ins().load(types::F64, trusted, p, 0)
-                    }
-                })
-                .collect();
-            let splats: Vec<Value> = sources
-                .iter()
-                .zip(&is_array)
-                .map(|(&s, &array)| {
-                    if array {
-                        s
-                    } else {
-                        fb.ins().splat(types::F64X2, s)
-                    }
-                })
-                .collect();
-            let flags = data_flags();
-            let zero = fb.ins().iconst(types::I64, 0);
             let mut vector = Emitter::new(Lanes::X2, call_conv);
             let mut scalar = Emitter::new(Lanes::Scalar, call_conv);
+            let body = ElementBody::new(fb, program, slots, &is_array, ins, &mut scalar);
+            let zero = fb.ins().iconst(types::I64, 0);
             let identity = vector.constant(fb, how.identity());
-            let combine = |fb: &mut cranelift_frontend::FunctionBuilder<'_>,
-                           e: &mut Emitter,
-                           a: Value,
-                           b: Value| { e.binary(fb, how.op(), a, b) };
+            let op = how.op();
 
             let accs = vec![identity; UNROLL];
             let step = (2 * UNROLL) as i64;
             let (done, accs) = counted_loop(fb, zero, n, step, &accs, |fb, i, accs| {
-                let addrs: Vec<Option<Value>> = is_array
-                    .iter()
-                    .zip(&sources)
-                    .map(|(&array, &base)| array.then(|| element_address(fb, base, i)))
-                    .collect();
+                let addrs = body.addresses(fb, i);
                 let mut next = Vec::with_capacity(UNROLL);
                 for (u, &acc) in accs.iter().enumerate() {
-                    let vars: Vec<Value> = slots
-                        .iter()
-                        .map(|&k| match addrs[k as usize] {
-                            Some(a) => fb.ins().load(types::F64X2, flags, a, (u * 16) as i32),
-                            None => splats[k as usize],
-                        })
-                        .collect();
-                    let v = vector.emit(fb, program, &vars)[0];
-                    next.push(combine(fb, &mut vector, acc, v));
+                    let v = body.vector_roots(fb, &mut vector, &addrs, (u * 16) as i32)[0];
+                    next.push(vector.binary(fb, op, acc, v));
                 }
                 next
             });
             let mut lanes = accs[0];
             for &acc in &accs[1..] {
-                lanes = combine(fb, &mut vector, lanes, acc);
+                lanes = vector.binary(fb, op, lanes, acc);
             }
             let l0 = fb.ins().extractlane(lanes, 0);
             let l1 = fb.ins().extractlane(lanes, 1);
-            let total = combine(fb, &mut scalar, l0, l1);
+            let total = scalar.binary(fb, op, l0, l1);
 
             let (_, total) = counted_loop(fb, done, n, 1, &[total], |fb, i, acc| {
-                let vars: Vec<Value> = slots
-                    .iter()
-                    .map(|&k| {
-                        let k = k as usize;
-                        if is_array[k] {
-                            let a = element_address(fb, sources[k], i);
-                            fb.ins().load(types::F64, flags, a, 0)
-                        } else {
-                            sources[k]
-                        }
-                    })
-                    .collect();
-                let v = scalar.emit(fb, program, &vars)[0];
-                vec![combine(fb, &mut scalar, acc[0], v)]
+                let v = body.scalar_roots(fb, &mut scalar, i)[0];
+                vec![scalar.binary(fb, op, acc[0], v)]
             });
             fb.ins().return_(&[total[0]]);
         },
