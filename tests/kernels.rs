@@ -100,7 +100,7 @@ fn reductions_match_the_interpreter_in_the_same_order() {
                 .with_parallel(Parallel::serial());
             for n in lengths() {
                 let bufs: Vec<Vec<f64>> = (0..3).map(|_| data(&mut rng, n + 1)).collect();
-                for layout in [1u32, 3, 7, 5] {
+                for layout in 1..8u32 {
                     let inputs: Vec<Input> = (0..3)
                         .map(|k| {
                             if layout & (1 << k) != 0 {

@@ -8,7 +8,9 @@ use rayon::prelude::*;
 
 use super::body::ElementBody;
 use super::loops::{counted_loop, data_flags, element_address};
-use super::{CHUNK, Input, LayoutCache, Parallel, UNROLL, array_len, layout, reference};
+use super::{
+    CHUNK, Input, LayoutCache, Parallel, UNROLL, array_len, layout, reference, with_table,
+};
 use crate::error::{Error, ErrorKind, Result};
 use crate::ir::Program;
 use crate::jit::codegen::{Emitter, Lanes};
@@ -178,21 +180,26 @@ impl MapKernel {
 /// Runs the kernel on elements `start..start + outs[0].len()`.
 fn run_chunk(code: &MapCode, inputs: &[Input<'_>], start: usize, outs: &mut [&mut [f64]]) {
     let len = outs[0].len();
-    let in_ptrs: Vec<*const f64> = inputs
-        .iter()
-        .map(|i| match i {
-            Input::Array(a) => a[start..start + len].as_ptr(),
-            Input::Scalar(v) => v as *const f64,
-        })
-        .collect();
-    let out_ptrs: Vec<*mut f64> = outs.iter_mut().map(|o| o.as_mut_ptr()).collect();
-    // SAFETY: every array pointer has `len` readable elements from `start`
-    // (all arrays are as long as the outputs, checked by `check`), every
-    // scalar pointer one; every output pointer has `len` writable elements
-    // and outputs do not overlap each other or the inputs (distinct `&mut`).
-    // The code was compiled for this layout and reads and writes only
-    // elements `0..len` of these buffers.
-    unsafe { (code.func)(in_ptrs.as_ptr(), out_ptrs.as_ptr(), len as i64) };
+    let input_ptr = |k: usize| match &inputs[k] {
+        Input::Array(a) => a[start..start + len].as_ptr(),
+        Input::Scalar(v) => v as *const f64,
+    };
+    with_table(inputs.len(), std::ptr::null(), input_ptr, |in_ptrs| {
+        with_table(
+            outs.len(),
+            std::ptr::null_mut(),
+            |j| outs[j].as_mut_ptr(),
+            |out_ptrs| {
+                // SAFETY: every array pointer has `len` readable elements from
+                // `start` (all arrays are as long as the outputs, checked by
+                // `check`), every scalar pointer one; every output pointer has
+                // `len` writable elements and outputs do not overlap each other
+                // or the inputs (distinct `&mut`). The code was compiled for this
+                // layout and reads and writes only elements `0..len` of these.
+                unsafe { (code.func)(in_ptrs.as_ptr(), out_ptrs.as_ptr(), len as i64) };
+            },
+        )
+    });
 }
 
 /// Generates the map loop for one layout of array and scalar inputs.

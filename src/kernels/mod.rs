@@ -207,15 +207,18 @@ pub(crate) fn check_input_count(n: usize) -> Result<()> {
     Ok(())
 }
 
-/// Compiled code per input layout, compiled on first use.
+/// Compiled code per input layout, compiled on first use. The first
+/// layout compiled is read without a lock (the common case: one layout).
 pub(crate) struct LayoutCache<T> {
-    entries: Mutex<HashMap<u64, Arc<T>>>,
+    first: OnceLock<(u64, Arc<T>)>,
+    others: Mutex<HashMap<u64, Arc<T>>>,
 }
 
 impl<T> Default for LayoutCache<T> {
     fn default() -> Self {
         LayoutCache {
-            entries: Mutex::new(HashMap::new()),
+            first: OnceLock::new(),
+            others: Mutex::new(HashMap::new()),
         }
     }
 }
@@ -226,12 +229,40 @@ impl<T> LayoutCache<T> {
         layout: u64,
         compile: impl FnOnce() -> Result<T>,
     ) -> Result<Arc<T>> {
-        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(code) = entries.get(&layout) {
+        if let Some((l, code)) = self.first.get()
+            && *l == layout
+        {
+            return Ok(code.clone());
+        }
+        let mut others = self.others.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(code) = others.get(&layout) {
             return Ok(code.clone());
         }
         let code = Arc::new(compile()?);
-        entries.insert(layout, code.clone());
+        if self.first.set((layout, code.clone())).is_err() {
+            others.insert(layout, code.clone());
+        }
         Ok(code)
+    }
+}
+
+/// Calls `f` with the table `[make(0), …, make(n-1)]`, kept on the stack
+/// for up to 8 entries (kernels pass pointer tables this way, per call).
+pub(crate) fn with_table<P: Copy, R>(
+    n: usize,
+    init: P,
+    make: impl FnMut(usize) -> P,
+    f: impl FnOnce(&[P]) -> R,
+) -> R {
+    const INLINE: usize = 8;
+    if n <= INLINE {
+        let mut table = [init; INLINE];
+        for (t, v) in table.iter_mut().zip((0..n).map(make)) {
+            *t = v;
+        }
+        f(&table[..n])
+    } else {
+        let table: Vec<P> = (0..n).map(make).collect();
+        f(&table)
     }
 }

@@ -14,7 +14,9 @@ use rayon::prelude::*;
 
 use super::body::ElementBody;
 use super::loops::counted_loop;
-use super::{CHUNK, Input, LayoutCache, Parallel, UNROLL, array_len, layout, reference};
+use super::{
+    CHUNK, Input, LayoutCache, Parallel, UNROLL, array_len, layout, reference, with_table,
+};
 use crate::error::{Error, ErrorKind, Result};
 use crate::ir::{BinaryOp, Program, ops};
 use crate::jit::codegen::{Emitter, Lanes};
@@ -173,18 +175,17 @@ fn empty(how: Reduce) -> f64 {
 }
 
 fn run_chunk(code: &ReduceCode, inputs: &[Input<'_>], start: usize, len: usize) -> f64 {
-    let ptrs: Vec<*const f64> = inputs
-        .iter()
-        .map(|i| match i {
-            Input::Array(a) => a[start..start + len].as_ptr(),
-            Input::Scalar(v) => v as *const f64,
-        })
-        .collect();
-    // SAFETY: every array pointer has `len` readable elements (all arrays
-    // have the checked common length and `start + len` is within it), every
-    // scalar pointer one; the code, compiled for this layout, only reads
-    // elements `0..len`.
-    unsafe { (code.func)(ptrs.as_ptr(), len as i64) }
+    let input_ptr = |k: usize| match &inputs[k] {
+        Input::Array(a) => a[start..start + len].as_ptr(),
+        Input::Scalar(v) => v as *const f64,
+    };
+    with_table(inputs.len(), std::ptr::null(), input_ptr, |ptrs| {
+        // SAFETY: every array pointer has `len` readable elements (all
+        // arrays have the checked common length and `start + len` is within
+        // it), every scalar pointer one; the code, compiled for this layout,
+        // only reads elements `0..len`.
+        unsafe { (code.func)(ptrs.as_ptr(), len as i64) }
+    })
 }
 
 fn compile_reduce(
