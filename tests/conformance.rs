@@ -23,6 +23,20 @@ fn corpus_dir() -> PathBuf {
     dir
 }
 
+/// The data rows of a corpus file: where each is (file:line `expression`)
+/// and its tab-separated columns.
+fn rows<'t>(path: &std::path::Path, text: &'t str) -> Vec<(String, Vec<&'t str>)> {
+    let file = path.file_name().unwrap().to_string_lossy();
+    text.lines()
+        .enumerate()
+        .filter(|(_, line)| !line.starts_with('#') && !line.is_empty())
+        .map(|(lineno, line)| {
+            let cols: Vec<&str> = line.split('\t').collect();
+            (format!("{file}:{} `{}`", lineno + 1, cols[0]), cols)
+        })
+        .collect()
+}
+
 fn unescape(s: &str) -> String {
     s.replace("\\t", "\t").replace("\\n", "\n")
 }
@@ -51,27 +65,12 @@ fn run(engine: &Engine, text: &str, names: &[String], values: &[f64]) -> Result<
 
 fn value_file(path: &std::path::Path, text: &str, failures: &mut Vec<String>) -> usize {
     let mut cases = 0;
-    for (lineno, line) in text.lines().enumerate() {
-        if line.starts_with('#') || line.is_empty() {
-            continue;
-        }
-        let cols: Vec<&str> = line.split('\t').collect();
-        assert!(
-            cols.len() >= 4,
-            "{}:{}: too few columns",
-            path.display(),
-            lineno + 1
-        );
+    for (at, cols) in rows(path, text) {
+        assert!(cols.len() >= 4, "{at}: too few columns");
         let expr = unescape(cols[0]);
         let (names, values) = bindings(cols[1]).unwrap();
         let expected: f64 = cols[2].parse().unwrap();
         let max_ulp: f64 = cols[3].parse().unwrap();
-        let at = format!(
-            "{}:{} `{}`",
-            path.file_name().unwrap().to_string_lossy(),
-            lineno + 1,
-            cols[0]
-        );
         for rewrites in [true, false] {
             cases += 1;
             let engine = Engine::new().with_rewrites(rewrites);
@@ -103,19 +102,10 @@ fn value_file(path: &std::path::Path, text: &str, failures: &mut Vec<String>) ->
 
 fn error_file(path: &std::path::Path, text: &str, failures: &mut Vec<String>) -> usize {
     let mut cases = 0;
-    for (lineno, line) in text.lines().enumerate() {
-        if line.starts_with('#') || line.is_empty() {
-            continue;
-        }
-        let cols: Vec<&str> = line.split('\t').collect();
+    for (at, cols) in rows(path, text) {
+        assert!(cols.len() >= 3, "{at}: too few columns");
         let expr = unescape(cols[0]);
         let column = cols[2];
-        let at = format!(
-            "{}:{} `{}`",
-            path.file_name().unwrap().to_string_lossy(),
-            lineno + 1,
-            cols[0]
-        );
         for rewrites in [true, false] {
             cases += 1;
             let engine = Engine::new().with_rewrites(rewrites);

@@ -30,6 +30,21 @@ fn assert_same(a: &[f64], b: &[f64], what: &str) {
     }
 }
 
+/// Input `k` is an unaligned view of `bufs[k]` (from its second element)
+/// if bit `k` of `layout` is set, else the scalar `bufs[k][0]`.
+fn layout_inputs(bufs: &[Vec<f64>], layout: u32) -> Vec<Input<'_>> {
+    bufs.iter()
+        .enumerate()
+        .map(|(k, b)| {
+            if layout & (1 << k) != 0 {
+                Input::Array(&b[1..])
+            } else {
+                Input::Scalar(b[0])
+            }
+        })
+        .collect()
+}
+
 fn lengths() -> Vec<usize> {
     let mut l: Vec<usize> = (0..=67).collect();
     l.extend([1_000, 3 * CHUNK + 5]);
@@ -53,15 +68,7 @@ fn map_matches_the_interpreter_in_every_layout_and_length() {
             // Unaligned views: start one element into the buffer.
             let bufs: Vec<Vec<f64>> = (0..3).map(|_| data(&mut rng, n + 1)).collect();
             for layout in 0..8u32 {
-                let inputs: Vec<Input> = (0..3)
-                    .map(|k| {
-                        if layout & (1 << k) != 0 {
-                            Input::Array(&bufs[k][1..])
-                        } else {
-                            Input::Scalar(bufs[k][0])
-                        }
-                    })
-                    .collect();
+                let inputs = layout_inputs(&bufs, layout);
                 let mut got = vec![vec![f64::NAN; n + 1]; texts.len()];
                 let mut want = vec![vec![f64::NAN; n]; texts.len()];
                 {
@@ -101,15 +108,7 @@ fn reductions_match_the_interpreter_in_the_same_order() {
             for n in lengths() {
                 let bufs: Vec<Vec<f64>> = (0..3).map(|_| data(&mut rng, n + 1)).collect();
                 for layout in 1..8u32 {
-                    let inputs: Vec<Input> = (0..3)
-                        .map(|k| {
-                            if layout & (1 << k) != 0 {
-                                Input::Array(&bufs[k][1..])
-                            } else {
-                                Input::Scalar(bufs[k][0])
-                            }
-                        })
-                        .collect();
+                    let inputs = layout_inputs(&bufs, layout);
                     let (got, want) = (r.run(&inputs).unwrap(), r.run_reference(&inputs).unwrap());
                     assert!(
                         same(got, want),
