@@ -357,6 +357,13 @@ impl Expr {
         })
     }
 
+    /// The Cranelift IR and machine code [`compile`](Expr::compile) makes
+    /// for this argument order (the `:ir` and `:asm` of the session).
+    pub fn listing<S: AsRef<str>>(&self, args: &[S]) -> Result<jit::Listing> {
+        let slots = bind(&self.program, args)?;
+        jit::list_scalar(&self.program, &slots, self.jit)
+    }
+
     /// The reference interpreter for the same program, with the same argument order.
     pub fn interpreter<S: AsRef<str>>(&self, args: &[S]) -> Result<Interpreter> {
         let slots = bind(&self.program, args)?;

@@ -26,6 +26,7 @@ pub mod ir;
 pub mod jit;
 pub mod kernels;
 mod limits;
+pub mod session;
 pub mod syntax;
 
 pub use api::{Compiled, Engine, Expr, Interpreter, eval, parse};
@@ -33,7 +34,7 @@ pub use bind::check_name;
 pub use error::{Error, ErrorKind, Result, Span};
 pub use format::format_f64;
 pub use functions::NativeFn;
-pub use jit::JitOptions;
+pub use jit::{JitOptions, Listing};
 pub use kernels::{
     GridKernel, Input, Keep, MapKernel, Parallel, Recurrence, RecurrenceSpec, Reduce, ReduceKernel,
     Trajectory,

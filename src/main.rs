@@ -1,19 +1,30 @@
-//! The `exprjit` command: `exprjit eval EXPR name=value ...`, or with no
-//! arguments an interactive session for evaluating and timing formulas.
+//! The `exprjit` command: with no arguments an interactive session for
+//! evaluating and timing formulas; `eval`, `time` and `run` for shells and
+//! scripts.
 
 mod repl;
 
 use std::process::ExitCode;
 
+use exprjit::session::Session;
 use exprjit::{Error, ErrorKind, format_f64};
 
 const USAGE: &str = "\
 usage:
-  exprjit                          interactive session (type :help)
-  exprjit eval EXPR [name=value]…  print the value of EXPR and exit
-  exprjit --help                   this text
+  exprjit                              interactive session (type :help)
+  exprjit eval EXPR [name=value]…      print the value of EXPR and exit
+  exprjit time EXPR [name=SPEC]… [--json]
+                                       time EXPR; SPEC is a number or an array
+                                       such as linspace(0,1,1e6), rand(1e6)
+  exprjit run FILE                     run session lines from FILE
+  exprjit --help                       this text
 
 Values may be numbers, `nan`, `inf` or `-inf`. Errors go to stderr with exit status 2.";
+
+fn fail(e: impl std::fmt::Display) -> ExitCode {
+    eprintln!("{e}");
+    ExitCode::from(2)
+}
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -24,23 +35,29 @@ fn main() -> ExitCode {
                 println!("{}", format_f64(v));
                 ExitCode::SUCCESS
             }
-            Err(e) => {
-                eprintln!("{e}");
-                ExitCode::from(2)
+            Err(e) => fail(e),
+        },
+        Some("time") => match time(&args[1..]) {
+            Ok(text) => {
+                println!("{text}");
+                ExitCode::SUCCESS
             }
+            Err(e) => fail(e),
+        },
+        Some("run") => match args.get(1).map(std::fs::File::open) {
+            Some(Ok(file)) => repl::run_lines(std::io::BufReader::new(file)),
+            Some(Err(e)) => fail(format!("error: cannot read {}: {e}", args[1])),
+            None => fail("error: `run` needs a file of session lines"),
         },
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             ExitCode::SUCCESS
         }
-        Some(other) => {
-            eprintln!("error: unknown command `{other}`\n\n{USAGE}");
-            ExitCode::from(2)
-        }
+        Some(other) => fail(format!("error: unknown command `{other}`\n\n{USAGE}")),
     }
 }
 
-/// `eval EXPR name=value ...`: interprets nothing; compiles and runs natively.
+/// `eval EXPR name=value ...`: compiles and runs natively.
 fn eval(args: &[String]) -> Result<f64, Error> {
     let Some((text, bindings)) = args.split_first() else {
         return Err(Error::new(
@@ -59,8 +76,32 @@ fn eval(args: &[String]) -> Result<f64, Error> {
     expr.compile(&names)?.call(&values)
 }
 
+/// `time EXPR name=SPEC ... [--json]`: a session measurement from the shell.
+fn time(args: &[String]) -> Result<String, Error> {
+    let json = args.iter().any(|a| a == "--json");
+    let mut rest = args.iter().filter(|a| *a != "--json");
+    let Some(formula) = rest.next() else {
+        return Err(Error::new(
+            ErrorKind::Syntax,
+            "`time` needs a formula, e.g. exprjit time 'x^3' 'x=linspace(0,1,1e6)'",
+        ));
+    };
+    let mut session = Session::new();
+    for spec in rest {
+        let Some((name, value)) = spec.split_once('=') else {
+            return Err(Error::new(
+                ErrorKind::InvalidValue,
+                format!("`{spec}` is not a binding; write name=value or name=linspace(0,1,1e6)"),
+            ));
+        };
+        session.execute(&format!("{name} = {value}"))?;
+    }
+    let report = session.time_formula(formula)?;
+    Ok(if json { report.json() } else { report.text() })
+}
+
 /// `name=value` → (name, value), with the name checked.
-pub(crate) fn parse_binding(b: &str) -> Result<(&str, f64), Error> {
+fn parse_binding(b: &str) -> Result<(&str, f64), Error> {
     let Some((name, value)) = b.split_once('=') else {
         return Err(Error::new(
             ErrorKind::InvalidValue,
@@ -69,16 +110,11 @@ pub(crate) fn parse_binding(b: &str) -> Result<(&str, f64), Error> {
     };
     let name = name.trim();
     exprjit::check_name(name)?;
-    let value = parse_value(value.trim()).ok_or_else(|| {
+    let value = value.trim().parse::<f64>().map_err(|_| {
         Error::new(
             ErrorKind::InvalidValue,
             format!("`{value}` is not a number (in `{b}`); use e.g. 1.5, -2e3, nan, inf"),
         )
     })?;
     Ok((name, value))
-}
-
-/// A number as text, including `nan`, `inf`, `-inf` in any case.
-pub(crate) fn parse_value(s: &str) -> Option<f64> {
-    s.parse::<f64>().ok()
 }

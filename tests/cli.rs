@@ -93,5 +93,76 @@ fn the_session_reads_commands_from_a_pipe() {
         text.contains("  |   ^"),
         "an error does not end the session: {text}"
     );
-    assert!(text.ends_with("x*(x*x) + 6\n"), "{text}");
+    assert!(text.contains("\nrewritten: x*(x*x) + 6\n"), "{text}");
+}
+
+#[test]
+fn time_from_the_shell_in_text_and_json() {
+    let (code, out, err) = exprjit(&["time", "x^3", "x=linspace(0,1,1e4)", "--json"]);
+    assert_eq!((code, err.as_str()), (0, ""), "{out}");
+    assert!(
+        out.starts_with("{\"formula\": \"x^3\", \"elements\": 10000, \"compile_s\": "),
+        "{out}"
+    );
+    assert!(out.contains("\"speedup\": "), "{out}");
+    let (code, out, _) = exprjit(&["time", "a*b + 1", "a=2", "b=3"]);
+    assert_eq!(code, 0);
+    assert!(
+        out.starts_with("compile ") && out.contains("speed-up"),
+        "{out}"
+    );
+    let (code, _, err) = exprjit(&["time", "x^3", "x=linspace(0,1)"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("usage: linspace(start, stop, n)"), "{err}");
+}
+
+#[test]
+fn run_executes_a_script_and_ctrl_c_interrupts_a_piped_run() {
+    use std::io::Write;
+    let dir = std::env::temp_dir().join(format!("exprjit-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let script = dir.join("script.ej");
+    std::fs::write(
+        &script,
+        "# a comment\nx = arange(10)\nx^2\nbad +\n:quit\n1 + 1\n",
+    )
+    .unwrap();
+    let (code, out, _) = exprjit(&["run", script.to_str().unwrap()]);
+    assert_eq!(code, 0);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(
+        lines[0],
+        "x = array of 10: first 0, last 9, min 0, max 9, mean 4.5"
+    );
+    assert_eq!(
+        lines[1],
+        "array of 10: first 0, last 81, min 0, max 81, mean 28.5"
+    );
+    assert!(lines[2].starts_with("error: expected a number"), "{out}");
+    assert!(!out.contains("\n2\n"), "stops at :quit: {out}");
+
+    // A real SIGINT during a long measurement: the run stops, the session goes on.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_exprjit"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin
+        .write_all(b"x = linspace(0, 1, 3e6)\n:time sin(x)*cos(x) + sqrt(x) ; \n:compare sin(x) ; cos(x) ; tan(x) ; exp(x) ; log(x+1)\n")
+        .unwrap();
+    stdin.flush().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(400));
+    let status = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    stdin.write_all(b"6*7\n").unwrap();
+    drop(stdin);
+    let out = child.wait_with_output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(out.status.success(), "{text}");
+    assert!(text.contains("error: interrupted"), "{text}");
+    assert!(text.ends_with("\n42\n"), "{text}");
 }

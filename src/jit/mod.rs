@@ -117,6 +117,15 @@ impl Code {
     }
 }
 
+/// What the compiler made of a formula, for people to read.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Listing {
+    /// Cranelift IR as generated, before Cranelift's optimizations.
+    pub clif: String,
+    /// The machine code, as Cranelift's disassembly of its own output.
+    pub asm: String,
+}
+
 /// Builds one function with the given parameter and return types: `body`
 /// fills it in, starting in the entry block with the parameters' values.
 pub(crate) fn build_function(
@@ -124,6 +133,17 @@ pub(crate) fn build_function(
     returns: &[types::Type],
     options: JitOptions,
     body: impl FnOnce(&mut FunctionBuilder<'_>, &[cranelift_codegen::ir::Value], CallConv),
+) -> Result<Code> {
+    build_function_listed(params, returns, options, body, None)
+}
+
+/// [`build_function`], optionally recording the IR and machine code.
+fn build_function_listed(
+    params: &[types::Type],
+    returns: &[types::Type],
+    options: JitOptions,
+    body: impl FnOnce(&mut FunctionBuilder<'_>, &[cranelift_codegen::ir::Value], CallConv),
+    mut listing: Option<&mut Listing>,
 ) -> Result<Code> {
     let isa = isa(options.verify)?;
     let call_conv = isa.default_call_conv();
@@ -153,9 +173,19 @@ pub(crate) fn build_function(
         fb.seal_all_blocks();
         fb.finalize(frontend);
     }
+    if let Some(listing) = listing.as_deref_mut() {
+        listing.clif = ctx.func.display().to_string();
+        ctx.set_disasm(true);
+    }
     module
         .define_function(id, &mut ctx)
         .map_err(|e| codegen_error("compiling", e))?;
+    if let Some(listing) = listing {
+        listing.asm = ctx
+            .compiled_code()
+            .and_then(|c| c.vcode.clone())
+            .unwrap_or_default();
+    }
     module
         .finalize_definitions()
         .map_err(|e| codegen_error("finalizing", e))?;
@@ -187,7 +217,27 @@ pub(crate) fn compile_scalar(
     slots: &[u32],
     options: JitOptions,
 ) -> Result<ScalarCode> {
-    let code = build_function(
+    compile_scalar_listed(program, slots, options, None)
+}
+
+/// The Cranelift IR and machine code of the scalar function for `program`.
+pub(crate) fn list_scalar(
+    program: &Program,
+    slots: &[u32],
+    options: JitOptions,
+) -> Result<Listing> {
+    let mut listing = Listing::default();
+    compile_scalar_listed(program, slots, options, Some(&mut listing))?;
+    Ok(listing)
+}
+
+fn compile_scalar_listed(
+    program: &Program,
+    slots: &[u32],
+    options: JitOptions,
+    listing: Option<&mut Listing>,
+) -> Result<ScalarCode> {
+    let code = build_function_listed(
         &[types::I64],
         &[types::F64],
         options,
@@ -202,6 +252,7 @@ pub(crate) fn compile_scalar(
             let result = emitter.emit(fb, program, &vars)[0];
             fb.ins().return_(&[result]);
         },
+        listing,
     )?;
     // SAFETY: `code.entry` is the entry of the function just finalized with
     // the signature built above (one pointer in, one f64 out, the target's

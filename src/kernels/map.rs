@@ -155,6 +155,16 @@ impl MapKernel {
         Ok(())
     }
 
+    /// Compiles the code for this mix of array and scalar inputs now, so a
+    /// later [`run`](MapKernel::run) does not (it would on first use).
+    pub fn prepare(&self, inputs: &[Input<'_>]) -> Result<()> {
+        array_len(&self.args, inputs)?;
+        self.cache.get_or_compile(layout(inputs), || {
+            compile_map(&self.program, &self.slots, inputs, self.jit)
+        })?;
+        Ok(())
+    }
+
     /// Like [`run`](MapKernel::run), allocating the outputs.
     pub fn eval(&self, inputs: &[Input<'_>]) -> Result<Vec<Vec<f64>>> {
         let n = array_len(&self.args, inputs)?.ok_or_else(|| {

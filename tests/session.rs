@@ -1,0 +1,179 @@
+//! The interactive session, driven line by line as the binary drives it.
+
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use exprjit::session::{Reply, Session, Value};
+
+fn say(s: &mut Session, line: &str) -> String {
+    match s.line(line) {
+        Reply::Text(t) => t,
+        Reply::Quit => "<quit>".to_string(),
+    }
+}
+
+fn quick() -> Session {
+    let mut s = Session::new();
+    s.set_budget(Duration::from_millis(5));
+    s
+}
+
+#[test]
+fn values_arrays_and_summaries() {
+    let mut s = quick();
+    assert_eq!(say(&mut s, "h = 0.001"), "h = 0.001");
+    assert_eq!(say(&mut s, "y = 1"), "y = 1");
+    assert_eq!(say(&mut s, "t = 0"), "t = 0");
+    assert_eq!(say(&mut s, "y + h*y^2*cos(t+y)"), "1.000540302305868");
+    assert_eq!(say(&mut s, "k = 2*h"), "k = 0.002");
+    assert_eq!(
+        say(&mut s, "x = linspace(0, 1, 5)"),
+        "x = array of 5: first 0, last 1, min 0, max 1, mean 0.5"
+    );
+    assert_eq!(
+        s.get("x"),
+        Some(&Value::Array(vec![0.0, 0.25, 0.5, 0.75, 1.0].into()))
+    );
+    assert_eq!(
+        say(&mut s, "x^3"),
+        "array of 5: first 0, last 1, min 0, max 1, mean 0.3125"
+    );
+    assert_eq!(
+        say(&mut s, "c = x < 0.5"),
+        "c = array of 5: first 1, last 0, min 0, max 1, mean 0.4"
+    );
+    assert_eq!(
+        say(&mut s, "n = arange(4)"),
+        "n = array of 4: first 0, last 3, min 0, max 3, mean 1.5"
+    );
+    assert_eq!(
+        say(&mut s, "arange(1, 2, 0.25)"),
+        "array of 4: first 1, last 1.75, min 1, max 1.75, mean 1.375"
+    );
+    assert_eq!(
+        say(&mut s, "x == x"),
+        "array of 5: first 1, last 1, min 1, max 1, mean 1"
+    );
+    assert_eq!(say(&mut s, "1 == 1"), "1");
+    let vars = say(&mut s, ":vars");
+    assert!(vars.starts_with("name"), "{vars}");
+    assert!(
+        vars.contains("\nx            array             5       40 B"),
+        "{vars}"
+    );
+    assert!(
+        vars.contains("\nh            scalar            1        8 B"),
+        "{vars}"
+    );
+}
+
+#[test]
+fn random_arrays_are_seeded() {
+    let mut s = quick();
+    say(&mut s, ":seed 42");
+    let a = say(&mut s, "a = rand(1000)");
+    let b = say(&mut s, "b = randn(100000)");
+    say(&mut s, ":seed 42");
+    assert_eq!(say(&mut s, "a = rand(1000)"), a);
+    assert_eq!(say(&mut s, "b = randn(100000)"), b);
+    let Some(Value::Array(r)) = s.get("a") else {
+        panic!("a is an array")
+    };
+    assert!(r.iter().all(|v| (0.0..1.0).contains(v)));
+    let Some(Value::Array(n)) = s.get("b") else {
+        panic!("b is an array")
+    };
+    let mean = n.iter().sum::<f64>() / n.len() as f64;
+    let var = n.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / n.len() as f64;
+    assert!(
+        mean.abs() < 0.02 && (var - 1.0).abs() < 0.02,
+        "mean {mean}, variance {var}"
+    );
+}
+
+#[test]
+fn errors_never_end_the_session() {
+    let mut s = quick();
+    let e = say(&mut s, "2 x");
+    assert!(e.contains("1 | 2 x\n  |   ^"), "{e}");
+    let e = say(&mut s, "alpha + 1");
+    assert!(
+        e.starts_with("error: no value for the variable `alpha`"),
+        "{e}"
+    );
+    say(&mut s, "alpah = 1");
+    assert!(say(&mut s, "alpha + 1").contains("did you mean `alpah`?"));
+    say(&mut s, "x = linspace(0, 1, 5)");
+    say(&mut s, "y = linspace(0, 1, 6)");
+    assert_eq!(
+        say(&mut s, "x + y"),
+        "error: `x` has 5 elements but `y` has 6"
+    );
+    assert_eq!(
+        say(&mut s, "pi = 3"),
+        "error: `pi` is a reserved constant and cannot be given a value"
+    );
+    assert!(say(&mut s, "z = linspace(0, 1)").contains("usage: linspace(start, stop, n)"));
+    assert!(say(&mut s, "z = rand(-1)").contains("is not an array length"));
+    assert_eq!(
+        say(&mut s, ":bogus"),
+        "error: unknown command `:bogus`; type :help"
+    );
+    assert_eq!(say(&mut s, "1 + 1"), "2");
+    assert_eq!(say(&mut s, ":quit"), "<quit>");
+}
+
+#[test]
+fn time_compare_ir_and_asm() {
+    let mut s = quick();
+    say(&mut s, "x = linspace(0, 1, 10000)");
+    say(&mut s, "h = 0.5");
+    let t = say(&mut s, ":time x^3");
+    let lines: Vec<&str> = t.lines().collect();
+    assert_eq!(lines.len(), 4, "{t}");
+    assert!(lines[0].starts_with("compile "), "{t}");
+    assert!(
+        lines[1].starts_with("jit         best ") && lines[1].ends_with("ns/element"),
+        "{t}"
+    );
+    assert!(lines[2].starts_with("interpreter best "), "{t}");
+    assert!(
+        lines[3].starts_with("speed-up    ") && lines[3].ends_with('x'),
+        "{t}"
+    );
+    let t = say(&mut s, ":time --threads 2 --no-rewrites h*2");
+    assert!(t.contains("per call"), "{t}");
+    let c = say(&mut s, ":compare x^3 ; pow(x, 3) ; x*x*x");
+    assert_eq!(c.lines().count(), 4, "{c}");
+    assert!(c.lines().nth(2).unwrap().starts_with("pow(x, 3)"), "{c}");
+    let ir = say(&mut s, ":ir x^3 + 2*3");
+    assert!(
+        ir.starts_with("rewritten: x*(x*x) + 6\narguments: (x)\nfunction"),
+        "{ir}"
+    );
+    assert!(ir.contains("fmul"), "{ir}");
+    let asm = say(&mut s, ":asm x*h");
+    assert!(asm.contains("ret") && !asm.contains("unwind"), "{asm}");
+    assert_eq!(say(&mut s, ":rewrites off"), "rewrites off");
+    assert!(say(&mut s, ":ir x^3").starts_with("rewritten: x^3"));
+}
+
+#[test]
+fn ctrl_c_stops_a_long_measurement_and_the_session_goes_on() {
+    let mut s = Session::new();
+    s.set_budget(Duration::from_secs(30));
+    // Each call takes ~100 ms (two libm calls on 1e7 elements), so the
+    // Ctrl-C lands inside the first call and stops the batches after it.
+    say(&mut s, "x = linspace(0, 1, 1e7)");
+    let flag = s.interrupt_flag();
+    let ctrl_c = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(30));
+        flag.store(true, Ordering::SeqCst);
+    });
+    let started = std::time::Instant::now();
+    let out = say(&mut s, ":time sin(x) + cos(x)");
+    ctrl_c.join().unwrap();
+    assert_eq!(out, "error: interrupted");
+    assert!(started.elapsed() < Duration::from_secs(20), "stopped early");
+    assert_eq!(say(&mut s, "2^3^2"), "512");
+}
