@@ -90,6 +90,18 @@ pub fn run() -> ExitCode {
     }
     let mut session = Session::new();
     catch_ctrl_c(&session);
+    session.set_progress(|done, total| {
+        let width = 30;
+        let filled = width * done / total.max(1);
+        eprint!(
+            "\r[{}{}] {done}/{total}",
+            "#".repeat(filled),
+            " ".repeat(width - filled)
+        );
+        if done == total {
+            eprint!("\r{}\r", " ".repeat(width + 12));
+        }
+    });
     let mut editor: Editor<Completion, DefaultHistory> = match Editor::new() {
         Ok(e) => e,
         Err(e) => {

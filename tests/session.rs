@@ -177,3 +177,84 @@ fn ctrl_c_stops_a_long_measurement_and_the_session_goes_on() {
     assert!(started.elapsed() < Duration::from_secs(20), "stopped early");
     assert_eq!(say(&mut s, "2^3^2"), "512");
 }
+
+#[test]
+fn recurrences_grids_and_sweeps() {
+    let mut s = quick();
+    say(&mut s, "h = 0.001");
+    say(&mut s, "y = 1");
+    let out = say(
+        &mut s,
+        ":recur y <- y + h*y^2*cos(t+y) ; t = i*h ; steps=1e6",
+    );
+    assert!(
+        out.starts_with("y = 0.09364552406713246 after 1000000 steps\ncompile "),
+        "{out}"
+    );
+    assert!(out.contains("ns/step") && out.contains("speed-up"), "{out}");
+    let out = say(
+        &mut s,
+        ":recur y <- y + h*y^2*cos(t+y) ; t = i*h ; steps=1000 ; every=100",
+    );
+    assert!(
+        out.contains("kept 11 states (every 100 steps) in y_path"),
+        "{out}"
+    );
+    let Some(Value::Array(path)) = s.get("y_path") else {
+        panic!("y_path")
+    };
+    assert_eq!(path.len(), 11);
+    assert_eq!(path[0], 1.0);
+    // Two states updated together: a rotation keeps x^2 + v^2.
+    say(&mut s, "x = 1");
+    say(&mut s, "v = 0");
+    let out = say(
+        &mut s,
+        ":recur x <- x*c - v*sn ; v <- x*sn + v*c ; c = cos(w) ; sn = sin(w) ; steps=4",
+    );
+    assert!(out.contains("no value for `w`"), "{out}");
+    say(&mut s, "w = pi/2");
+    let out = say(
+        &mut s,
+        ":recur x <- x*c - v*sn ; v <- x*sn + v*c ; c = cos(w) ; sn = sin(w) ; steps=2",
+    );
+    assert!(
+        out.starts_with("x = -1, v = 1.2246467991473532e-16 after 2 steps"),
+        "{out}"
+    );
+    assert!(say(&mut s, ":recur y <- y + 1").starts_with("error: usage: :recur"));
+    assert!(say(&mut s, ":recur q <- q + 1 ; steps=3").contains("starting value"));
+
+    let out = say(&mut s, ":grid i*10 + j ; 2 x 3");
+    assert!(
+        out.starts_with("array of 6: first 0, last 12, min 0, max 12, mean 6\ncompile "),
+        "{out}"
+    );
+    let out = say(&mut s, ":grid i*h ; 5");
+    assert!(
+        out.starts_with("array of 5: first 0, last 0.004, min 0, max 0.004, mean 0.002"),
+        "{out}"
+    );
+    assert!(say(&mut s, ":grid i*j").starts_with("error: usage: :grid"));
+
+    say(&mut s, "z = rand(1000)");
+    let file = std::env::temp_dir().join(format!("exprjit-sweep-{}.svg", std::process::id()));
+    let out = say(
+        &mut s,
+        &format!(":sweep --max 1000 --out {} z^3", file.display()),
+    );
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 7, "{out}");
+    assert!(lines[0].contains("jit ns/elem"), "{out}");
+    for (line, n) in lines[1..6].iter().zip(["10", "32", "100", "316", "1000"]) {
+        assert_eq!(line.split_whitespace().next(), Some(n), "{out}");
+        assert!(line.ends_with('x'), "{out}");
+    }
+    let svg = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        svg.starts_with("<svg") && svg.contains("exprjit: z^3"),
+        "{svg}"
+    );
+    std::fs::remove_file(&file).unwrap();
+    assert!(say(&mut s, ":sweep h*2").contains("needs an array variable"));
+}

@@ -11,6 +11,8 @@
 //! assert_eq!(out, "array of 5: first 0, last 1, min 0, max 1, mean 0.3125");
 //! ```
 
+mod runs;
+mod svg;
 pub mod timing;
 
 use std::collections::BTreeMap;
@@ -71,6 +73,13 @@ Commands
   :time FORMULA              compile time; best and median per call, JIT and interpreter
        options before the formula: --threads N, --no-rewrites
   :compare F1 ; F2 ; …       one timing table, e.g. :compare x^3 ; pow(x, 3) ; x*x*x
+  :recur y <- F ; t = G ; steps=1e6 [; every=K]
+                             a recurrence from the session's y (state updates use <-,
+                             helper definitions =; i is the step index); every=K keeps
+                             every K-th state in y_path
+  :grid F ; 1000 x 1000      a formula of i, j (or of i alone: ; N) over a grid
+  :sweep [--out F.svg] [--max N] FORMULA
+                             ns/element and speed-up for sizes 10 to 1e7, table and plot
   :ir FORMULA                the formula after rewrites, and the Cranelift IR
   :asm FORMULA               the machine code
   :vars                      variables with length and memory
@@ -91,6 +100,7 @@ pub struct Session {
     rng: u64,
     interrupt: Arc<AtomicBool>,
     budget: Duration,
+    progress: Option<Box<dyn FnMut(usize, usize)>>,
 }
 
 impl Default for Session {
@@ -201,7 +211,13 @@ impl Session {
             rng: 0,
             interrupt: Arc::new(AtomicBool::new(false)),
             budget: Duration::from_millis(300),
+            progress: None,
         }
+    }
+
+    /// Called with (done, total) as a long command (`:sweep`) goes on.
+    pub fn set_progress(&mut self, progress: impl FnMut(usize, usize) + 'static) {
+        self.progress = Some(Box::new(progress));
     }
 
     /// Set this flag (from a Ctrl-C handler) to stop a running measurement.
@@ -303,6 +319,9 @@ impl Session {
             "asm" => self.ir(rest, true),
             "time" => self.time_command(rest),
             "compare" => self.compare(rest),
+            "recur" => self.recur(rest),
+            "grid" => self.grid(rest),
+            "sweep" => self.sweep(rest),
             other => Err(Error::new(
                 ErrorKind::Syntax,
                 format!("unknown command `:{other}`; type :help"),
