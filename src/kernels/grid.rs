@@ -11,7 +11,7 @@ use cranelift_codegen::ir::{InstBuilder, MemFlagsData, Value, types};
 use rayon::prelude::*;
 
 use super::loops::{counted_loop, data_flags, element_address};
-use super::{CHUNK, Parallel, UNROLL, reference};
+use super::{CHUNK, Parallel, reference, unroll};
 use crate::error::{Error, ErrorKind, Result};
 use crate::ir::Program;
 use crate::jit::codegen::{Emitter, Lanes, depends_on, splat_all};
@@ -257,7 +257,8 @@ fn compile_grid(
             !varies[n]
         });
         // Lane offsets [2u, 2u+1] for unrolled copy u.
-        let offsets: Vec<Value> = (0..UNROLL)
+        let unroll = unroll(program);
+        let offsets: Vec<Value> = (0..unroll)
             .map(|u| {
                 let lo = fb.ins().f64const(2.0 * u as f64);
                 let hi = fb.ins().f64const(2.0 * u as f64 + 1.0);
@@ -281,7 +282,7 @@ fn compile_grid(
                 });
             }
             let per_row_x2 = splat_all(fb, &per_row);
-            let step = (2 * UNROLL) as i64;
+            let step = (2 * unroll) as i64;
             let (done, _) = counted_loop(fb, zero, cols, step, &[], |fb, j, _| {
                 let jj = fb.ins().iadd(j, col_offset);
                 let j_f = fb.ins().fcvt_from_sint(types::F64, jj);

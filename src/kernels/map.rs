@@ -9,7 +9,7 @@ use rayon::prelude::*;
 use super::body::ElementBody;
 use super::loops::{counted_loop, data_flags, element_address};
 use super::{
-    CHUNK, Input, LayoutCache, Parallel, UNROLL, array_len, layout, reference, with_table,
+    CHUNK, Input, LayoutCache, Parallel, array_len, layout, reference, unroll, with_table,
 };
 use crate::error::{Error, ErrorKind, Result};
 use crate::ir::Program;
@@ -239,15 +239,16 @@ fn compile_map(
             let zero = fb.ins().iconst(types::I64, 0);
             let flags = data_flags();
 
-            // f64x2 lanes, UNROLL vectors per iteration.
-            let step = (2 * UNROLL) as i64;
+            // f64x2 lanes, `unroll` vectors per iteration.
+            let unroll = unroll(program);
+            let step = (2 * unroll) as i64;
             let (done, _) = counted_loop(fb, zero, n, step, &[], |fb, i, _| {
                 let addrs = body.addresses(fb, i);
                 let out_addrs: Vec<Value> = out_bases
                     .iter()
                     .map(|&b| element_address(fb, b, i))
                     .collect();
-                for u in 0..UNROLL {
+                for u in 0..unroll {
                     let offset = (u * 16) as i32;
                     let roots = body.vector_roots(fb, &mut vector, &addrs, offset);
                     for (r, &a) in roots.iter().zip(&out_addrs) {

@@ -38,10 +38,19 @@ use crate::error::{Error, ErrorKind, Result};
 /// reduction's order) does not depend on the thread count.
 pub const CHUNK: usize = 16_384;
 
-/// Vectors (of two lanes) per unrolled loop iteration; a reduction keeps
-/// `2 * UNROLL` partial results, element `k` of a chunk going to partial
-/// `k % (2 * UNROLL)` (see [`reference::reduce`]).
-pub const UNROLL: usize = 2;
+/// Vectors (of two lanes) per unrolled loop iteration: 4 for formulas
+/// without library calls (their loops are bound by loop overhead and
+/// memory), 2 for formulas with calls (every call spills the vector
+/// registers, so wider unrolling only adds spills). A reduction keeps
+/// `2 * unroll` partial results, element `k` of a chunk going to partial
+/// `k % (2 * unroll)` (see [`reference::reduce`]).
+pub fn unroll(program: &crate::ir::Program) -> usize {
+    let calls = program
+        .nodes
+        .iter()
+        .any(|n| matches!(n, crate::ir::Node::Call(..)));
+    if calls { 2 } else { 4 }
+}
 
 /// An input of a map or reduction: an array, or a scalar broadcast to every element.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -3,7 +3,7 @@
 //! The order of the operations is part of the result, so it is fixed:
 //! the range is split into chunks of [`CHUNK`] elements; within a chunk,
 //! element `k` (of those the vector loop covers) goes to partial
-//! `k % (2 * UNROLL)`; the partials combine as described in
+//! `k % (2 * unroll)` ([`unroll`](super::unroll)); the partials combine as described in
 //! [`reference::reduce`]; the tail elements follow in order; chunk results
 //! combine left to right. Serial and parallel runs use the same chunks.
 
@@ -15,7 +15,7 @@ use rayon::prelude::*;
 use super::body::ElementBody;
 use super::loops::counted_loop;
 use super::{
-    CHUNK, Input, LayoutCache, Parallel, UNROLL, array_len, layout, reference, with_table,
+    CHUNK, Input, LayoutCache, Parallel, array_len, layout, reference, unroll, with_table,
 };
 use crate::error::{Error, ErrorKind, Result};
 use crate::ir::{BinaryOp, Program, ops};
@@ -212,11 +212,12 @@ fn compile_reduce(
             let identity = vector.constant(fb, how.identity());
             let op = how.op();
 
-            let accs = vec![identity; UNROLL];
-            let step = (2 * UNROLL) as i64;
+            let unroll = unroll(program);
+            let accs = vec![identity; unroll];
+            let step = (2 * unroll) as i64;
             let (done, accs) = counted_loop(fb, zero, n, step, &accs, |fb, i, accs| {
                 let addrs = body.addresses(fb, i);
-                let mut next = Vec::with_capacity(UNROLL);
+                let mut next = Vec::with_capacity(unroll);
                 for (u, &acc) in accs.iter().enumerate() {
                     let v = body.vector_roots(fb, &mut vector, &addrs, (u * 16) as i32)[0];
                     next.push(vector.binary(fb, op, acc, v));

@@ -3,7 +3,7 @@
 //! operations matters (reductions), this module defines it.
 
 use super::recurrence::{Keep, Trajectory};
-use super::{CHUNK, Input, Reduce, UNROLL};
+use super::{CHUNK, Input, Reduce, unroll};
 use crate::interp;
 use crate::ir::Program;
 
@@ -40,8 +40,9 @@ pub fn map(
 ///
 /// The order: chunks of [`CHUNK`] elements, combined left to right from
 /// the identity (`-0` for sums, NaN for min and max). In a chunk of `len`
-/// elements, the first `len - len % (2*UNROLL)` go round-robin into
-/// `2*UNROLL` partials (element `k` into partial `k % (2*UNROLL)`), each
+/// elements, the first `len - len % (2*U)` go round-robin into `2*U`
+/// partials (element `k` into partial `k % (2*U)`, `U` being
+/// [`unroll`](super::unroll) of the program), each
 /// starting from the identity; partials `2u + lane` fold over `u` into two
 /// lane results, which combine `lane0 op lane1`; the remaining elements
 /// then combine into that, in order.
@@ -60,7 +61,8 @@ pub fn reduce(
         }
         interp::eval(program, slots, &args, scratch)
     };
-    let width = 2 * UNROLL;
+    let unroll = unroll(program);
+    let width = 2 * unroll;
     let mut total = how.identity();
     for start in (0..n).step_by(CHUNK) {
         let len = CHUNK.min(n - start);
@@ -71,7 +73,7 @@ pub fn reduce(
             partials[k % width] = how.apply(partials[k % width], v);
         }
         let mut lanes = [partials[0], partials[1]];
-        for u in 1..UNROLL {
+        for u in 1..unroll {
             for (lane, l) in lanes.iter_mut().enumerate() {
                 *l = how.apply(*l, partials[2 * u + lane]);
             }
