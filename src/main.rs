@@ -32,14 +32,14 @@ fn main() -> ExitCode {
         None => repl::run(),
         Some("eval") => match eval(&args[1..]) {
             Ok(v) => {
-                println!("{}", format_f64(v));
+                repl::say(&format_f64(v));
                 ExitCode::SUCCESS
             }
             Err(e) => fail(e),
         },
         Some("time") => match time(&args[1..]) {
             Ok(text) => {
-                println!("{text}");
+                repl::say(&text);
                 ExitCode::SUCCESS
             }
             Err(e) => fail(e),
@@ -50,7 +50,7 @@ fn main() -> ExitCode {
             None => fail("error: `run` needs a file of session lines"),
         },
         Some("-h" | "--help" | "help") => {
-            println!("{USAGE}");
+            repl::say(USAGE);
             ExitCode::SUCCESS
         }
         Some(other) => fail(format!("error: unknown command `{other}`\n\n{USAGE}")),

@@ -67,6 +67,14 @@ fn catch_ctrl_c(session: &Session) {
     let _ = ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst));
 }
 
+/// Prints a line to stdout; false if stdout is gone (a closed pipe), so
+/// callers stop instead of panicking.
+pub fn say(text: &str) -> bool {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{text}").and_then(|()| out.flush()).is_ok()
+}
+
 /// Runs lines from `input` without prompts (a pipe or a script); returns
 /// whether every line was handled (errors are printed and do not stop it).
 pub fn run_lines(input: impl BufRead) -> ExitCode {
@@ -77,7 +85,11 @@ pub fn run_lines(input: impl BufRead) -> ExitCode {
         match session.line(&line) {
             Reply::Quit => break,
             Reply::Text(t) if t.is_empty() => {}
-            Reply::Text(t) => println!("{t}"),
+            Reply::Text(t) => {
+                if !say(&t) {
+                    break;
+                }
+            }
         }
     }
     ExitCode::SUCCESS
@@ -129,7 +141,11 @@ pub fn run() -> ExitCode {
                 match session.line(&line) {
                     Reply::Quit => break,
                     Reply::Text(t) if t.is_empty() => {}
-                    Reply::Text(t) => println!("{t}"),
+                    Reply::Text(t) => {
+                        if !say(&t) {
+                            break;
+                        }
+                    }
                 }
             }
             Err(ReadlineError::Interrupted) => println!("(Ctrl-C: type :quit or Ctrl-D to leave)"),
