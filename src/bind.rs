@@ -1,5 +1,7 @@
 //! Binding a formula's variables to an explicit argument order.
 
+use std::collections::HashMap;
+
 use crate::error::{Error, ErrorKind, Result, suggest};
 use crate::functions;
 use crate::ir::Program;
@@ -9,10 +11,11 @@ use crate::ir::Program;
 /// formula does not use are allowed; a variable missing from `names` is an
 /// error pointing at its first use.
 pub fn bind<S: AsRef<str>>(program: &Program, names: &[S]) -> Result<Vec<u32>> {
+    let mut position: HashMap<&str, u32> = HashMap::with_capacity(names.len());
     for (i, name) in names.iter().enumerate() {
         let name = name.as_ref();
         check_name(name)?;
-        if names[..i].iter().any(|n| n.as_ref() == name) {
+        if position.insert(name, i as u32).is_some() {
             return Err(Error::new(
                 ErrorKind::DuplicateName,
                 format!("`{name}` is given twice"),
@@ -22,25 +25,23 @@ pub fn bind<S: AsRef<str>>(program: &Program, names: &[S]) -> Result<Vec<u32>> {
     program
         .vars
         .iter()
-        .map(
-            |var| match names.iter().position(|n| n.as_ref() == &*var.name) {
-                Some(i) => Ok(i as u32),
-                None => {
-                    let mut e = Error::at(
-                        ErrorKind::UnboundVariable,
-                        format!("no value for the variable `{}`", var.name),
-                        var.span,
-                        &program.text,
-                    );
-                    if let Some(s) = suggest(&var.name, names.iter().map(AsRef::as_ref)) {
-                        e = e.with_help(format!("did you mean `{s}`?"));
-                    } else {
-                        e = e.with_help(format!("give it a value, e.g. `{}=1`", var.name));
-                    }
-                    Err(e)
+        .map(|var| match position.get(&*var.name) {
+            Some(&i) => Ok(i),
+            None => {
+                let mut e = Error::at(
+                    ErrorKind::UnboundVariable,
+                    format!("no value for the variable `{}`", var.name),
+                    var.span,
+                    &var.text,
+                );
+                if let Some(s) = suggest(&var.name, names.iter().map(AsRef::as_ref)) {
+                    e = e.with_help(format!("did you mean `{s}`?"));
+                } else {
+                    e = e.with_help(format!("give it a value, e.g. `{}=1`", var.name));
                 }
-            },
-        )
+                Err(e)
+            }
+        })
         .collect()
 }
 

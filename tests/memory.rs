@@ -10,6 +10,9 @@ fn rss() -> usize {
     pages * 4096
 }
 
+/// The tests measure the whole process's memory, so they run one at a time.
+static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 fn compile(engine: &Engine, i: usize) -> exprjit::Compiled {
     // Distinct formulas, so nothing can be cached.
     let text = format!("y + h*y^2*cos(t+y) + {i}");
@@ -22,6 +25,7 @@ fn compile(engine: &Engine, i: usize) -> exprjit::Compiled {
 
 #[test]
 fn compiling_and_dropping_10000_functions_keeps_memory_flat() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
     let engine = Engine::new();
     // Warm up allocators and the target set-up.
     for i in 0..500 {
@@ -50,4 +54,39 @@ fn compiling_and_dropping_10000_functions_keeps_memory_flat() {
         dropped_growth < 4 << 20,
         "10,000 compiled-and-dropped functions grew memory by {dropped_growth} bytes"
     );
+}
+
+#[test]
+fn compiling_and_dropping_100000_functions_and_kernels_keeps_memory_flat() {
+    use exprjit::{Input, Reduce};
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|p| p.into_inner());
+    let engine = Engine::new();
+    let x = [0.5, 1.5, 2.5, 3.5, 4.5];
+    let round = |i: usize| {
+        let c = i as f64;
+        match i % 5 {
+            0 => {
+                let map = engine.map(&[&format!("x*{c} + 1")], &["x"]).unwrap();
+                let out = map.eval(&[Input::from(&x)]).unwrap();
+                assert_eq!(out[0][0], 0.5 * c + 1.0);
+            }
+            1 => {
+                let sum = engine
+                    .reduce(&format!("x + {c}"), &["x"], Reduce::Sum)
+                    .unwrap();
+                assert_eq!(sum.run(&[Input::from(&x)]).unwrap(), 12.5 + 5.0 * c);
+            }
+            _ => assert_eq!(compile(&engine, i).call(&[1.0, 0.0, 0.0]).unwrap(), 1.0 + c),
+        }
+    };
+    for i in 0..2_000 {
+        round(i);
+    }
+    let before = rss();
+    for i in 0..100_000 {
+        round(i);
+    }
+    let growth = rss().saturating_sub(before);
+    println!("growth over 100,000 compile-and-drop rounds: {growth} bytes");
+    assert!(growth < 2 << 20, "grew by {growth} bytes");
 }

@@ -15,6 +15,8 @@ use crate::syntax::{Ast, AstKind, Infix, Prefix};
 pub fn lower(ast: &Ast, registry: &Registry) -> Result<Program> {
     let mut b = Builder::new();
     let mut vars: Vec<Var> = Vec::new();
+    let mut var_index: std::collections::HashMap<Arc<str>, usize> =
+        std::collections::HashMap::new();
     let mut ids: Vec<Id> = Vec::with_capacity(ast.nodes.len());
     let text = &ast.text;
     for node in &ast.nodes {
@@ -32,17 +34,14 @@ pub fn lower(ast: &Ast, registry: &Registry) -> Result<Program> {
                     )
                     .with_help(format!("call it, e.g. `{name}(x)`")));
                 } else {
-                    let index = match vars.iter().position(|v| v.name == *name) {
-                        Some(i) => i,
-                        None => {
-                            vars.push(Var {
-                                name: name.clone(),
-                                span: node.span,
-                                text: text.clone(),
-                            });
-                            vars.len() - 1
-                        }
-                    };
+                    let index = *var_index.entry(name.clone()).or_insert_with(|| {
+                        vars.push(Var {
+                            name: name.clone(),
+                            span: node.span,
+                            text: text.clone(),
+                        });
+                        vars.len() - 1
+                    });
                     b.add(Node::Var(index as u32))
                 }
             }

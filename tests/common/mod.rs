@@ -3,17 +3,51 @@
 //! ulp distances.
 #![allow(dead_code)]
 
-/// SplitMix64: small, seeded, good enough to drive generators.
-pub struct Rng(u64);
+pub mod harness;
+
+/// A source of choices for the generators: SplitMix64 (seeded), or the
+/// bytes a fuzzer chose (then zeros once they run out).
+pub struct Rng {
+    state: u64,
+    bytes: Option<Vec<u8>>,
+    pos: usize,
+}
 
 impl Rng {
     pub fn new(seed: u64) -> Rng {
-        Rng(seed)
+        Rng {
+            state: seed,
+            bytes: None,
+            pos: 0,
+        }
+    }
+
+    /// Choices read from `data`, one byte for a small choice.
+    pub fn from_bytes(data: &[u8]) -> Rng {
+        Rng {
+            state: 0,
+            bytes: Some(data.to_vec()),
+            pos: 0,
+        }
+    }
+
+    fn byte(&mut self) -> u8 {
+        let b = self
+            .bytes
+            .as_ref()
+            .and_then(|b| b.get(self.pos))
+            .copied()
+            .unwrap_or(0);
+        self.pos += 1;
+        b
     }
 
     pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
+        if self.bytes.is_some() {
+            return (0..8).fold(0u64, |v, _| (v << 8) | u64::from(self.byte()));
+        }
+        self.state = self.state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.state;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
         z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
         z ^ (z >> 31)
@@ -21,6 +55,9 @@ impl Rng {
 
     /// Uniform in `0..n`.
     pub fn below(&mut self, n: usize) -> usize {
+        if self.bytes.is_some() && n <= 256 {
+            return usize::from(self.byte()) % n;
+        }
         (self.next_u64() % n as u64) as usize
     }
 
