@@ -41,6 +41,7 @@ pub fn parse(text: &str, limits: &Limits) -> Result<Ast> {
         ));
     }
     check_paren_depth(&text, limits.max_depth)?;
+    check_atom_count(&text, limits.max_nodes)?;
     let mut pairs = Grammar::parse(Rule::formula, &text).map_err(|e| syntax_error(&text, &e))?;
     let formula = pairs.next().expect("the formula rule matched");
     let mut builder = Builder {
@@ -73,6 +74,49 @@ fn check_paren_depth(text: &Arc<str>, max_depth: usize) -> Result<()> {
             }
             ')' => depth = depth.saturating_sub(1),
             _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// Rejects a formula with more names and numbers than `max_nodes` before
+/// pest builds its token tree (a megabyte of `x+x+…` would otherwise cost a
+/// second and hundreds of MiB before the node limit is reached). Every name
+/// and number becomes at least one syntax-tree node, so the count is a lower
+/// bound and never refuses a formula the node limit would accept.
+fn check_atom_count(text: &Arc<str>, max_nodes: usize) -> Result<()> {
+    let bytes = text.as_bytes();
+    let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'.';
+    let mut atoms = 0usize;
+    let mut i = 0;
+    while i < bytes.len() {
+        let start = i;
+        let b = bytes[i];
+        if b.is_ascii_digit() || b == b'.' {
+            // A number, signed exponent included (`1e-3` is one atom).
+            while i < bytes.len() && word(bytes[i]) {
+                let exponent = matches!(bytes[i], b'e' | b'E');
+                i += 1;
+                if exponent && i < bytes.len() && matches!(bytes[i], b'+' | b'-') {
+                    i += 1;
+                }
+            }
+        } else if b.is_ascii_alphabetic() || b == b'_' {
+            while i < bytes.len() && word(bytes[i]) {
+                i += 1;
+            }
+        } else {
+            i += 1;
+            continue;
+        }
+        atoms += 1;
+        if atoms > max_nodes {
+            return Err(Error::at(
+                ErrorKind::Limit,
+                format!("the formula has more than {max_nodes} operations (Limits::max_nodes)"),
+                Span::new(start, i),
+                text,
+            ));
         }
     }
     Ok(())
@@ -302,6 +346,7 @@ fn syntax_error(text: &Arc<str>, e: &pest::error::Error<Rule>) -> Error {
     let span = Span::new(pos, pos + found.map_or(0, char::len_utf8));
     let found_text = match found {
         None => "the end of the formula".to_string(),
+        Some(c) if c.is_control() => format!("the control character `{}`", c.escape_default()),
         Some(c) => format!("`{c}`"),
     };
     let err = |msg: String| Error::at(ErrorKind::Syntax, msg, span, text);
@@ -534,6 +579,14 @@ mod tests {
         };
         let big = vec!["x"; 20].join("+");
         assert_eq!(parse(&big, &limits).unwrap_err().kind(), ErrorKind::Limit);
+        // The pre-scan counts `1e-3` as one atom: 10 numbers fit 10 nodes
+        // only if each is one node, so 10 of them must get past the scan
+        // and fail on the (larger) tree count instead, at a `+`.
+        let numbers = vec!["1e-3"; 10].join("+");
+        assert!(check_atom_count(&Arc::from(numbers.as_str()), 10).is_ok());
+        assert!(check_atom_count(&Arc::from(numbers.as_str()), 9).is_err());
+        let exact = vec!["1e-3"; 5].join("+"); // 9 nodes
+        assert!(parse(&exact, &limits).is_ok());
         let limits = Limits {
             max_text_len: 5,
             ..Limits::default()
