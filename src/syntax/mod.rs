@@ -582,10 +582,10 @@ mod tests {
         // The pre-scan counts `1e-3` as one atom: 10 numbers fit 10 nodes
         // only if each is one node, so 10 of them must get past the scan
         // and fail on the (larger) tree count instead, at a `+`.
-        let numbers = vec!["1e-3"; 10].join("+");
+        let numbers = ["1e-3"; 10].join("+");
         assert!(check_atom_count(&Arc::from(numbers.as_str()), 10).is_ok());
         assert!(check_atom_count(&Arc::from(numbers.as_str()), 9).is_err());
-        let exact = vec!["1e-3"; 5].join("+"); // 9 nodes
+        let exact = ["1e-3"; 5].join("+"); // 9 nodes
         assert!(parse(&exact, &limits).is_ok());
         let limits = Limits {
             max_text_len: 5,
