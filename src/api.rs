@@ -13,6 +13,7 @@ use crate::kernels::{
     self, GridKernel, MapKernel, Recurrence, RecurrenceSpec, Reduce, ReduceKernel,
 };
 use crate::limits::Limits;
+use crate::math::MathMode;
 use crate::syntax;
 
 /// Parses and compiles formulas: holds the registered native functions, the
@@ -39,6 +40,7 @@ pub struct Engine {
     limits: Limits,
     rewrites: bool,
     jit: JitOptions,
+    math: MathMode,
 }
 
 impl Default for Engine {
@@ -55,6 +57,7 @@ impl Engine {
             limits: Limits::default(),
             rewrites: true,
             jit: JitOptions::default(),
+            math: MathMode::default(),
         }
     }
 
@@ -78,6 +81,20 @@ impl Engine {
     pub fn with_rewrites(mut self, on: bool) -> Engine {
         self.rewrites = on;
         self
+    }
+
+    /// Chooses the implementation of `sin`, `exp`, `pow`, … for formulas
+    /// parsed from now on: exprjit's inline code ([`MathMode::Fast`], the
+    /// default) or the C library ([`MathMode::Libm`]). The interpreter
+    /// follows the same choice, so it still gives the JIT's bits.
+    pub fn with_math(mut self, math: MathMode) -> Engine {
+        self.math = math;
+        self
+    }
+
+    /// The current math mode.
+    pub fn math(&self) -> MathMode {
+        self.math
     }
 
     /// Code generation settings for formulas compiled from now on.
@@ -158,7 +175,8 @@ impl Engine {
     /// Parses and lowers, without rewriting.
     fn lower(&self, text: &str) -> Result<Program> {
         let ast = syntax::parse(text, &self.limits)?;
-        let program = lower(&ast, &self.registry)?;
+        let mut program = lower(&ast, &self.registry)?;
+        program.math = self.math;
         debug_assert_eq!(program.verify(), Ok(()));
         Ok(program)
     }

@@ -49,7 +49,7 @@ fn eval_nodes(program: &Program, slots: &[u32], args: &[f64], scratch: &mut Vec<
             Node::Call(callee, ids) => {
                 call_args.clear();
                 call_args.extend(ids.iter().map(|a| scratch[a.index()]));
-                ops::call(*callee, &program.natives, &call_args)
+                ops::call(*callee, &program.natives, program.math, &call_args)
             }
         };
         scratch.push(v);

@@ -26,6 +26,7 @@ pub mod ir;
 pub mod jit;
 pub mod kernels;
 mod limits;
+pub mod math;
 pub mod session;
 pub mod syntax;
 
@@ -40,6 +41,7 @@ pub use kernels::{
     Trajectory,
 };
 pub use limits::Limits;
+pub use math::MathMode;
 
 /// The README's examples are compiled and run as doc tests.
 #[cfg(doctest)]

@@ -140,6 +140,7 @@ pub fn lower(ast: &Ast, registry: &Registry) -> Result<Program> {
         vars,
         natives: Arc::from(registry.all()),
         text: ast.text.clone(),
+        math: crate::math::MathMode::default(),
     })
 }
 

@@ -19,6 +19,7 @@ use std::sync::Arc;
 
 use crate::error::Span;
 use crate::functions::{MathFn, Native};
+use crate::math::MathMode;
 
 /// Index of a node in [`Program::nodes`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -162,6 +163,8 @@ pub struct Program {
     pub natives: Arc<[Native]>,
     /// The formula text (formulas joined by `; ` for several roots).
     pub text: Arc<str>,
+    /// Which implementation library calls use.
+    pub math: MathMode,
 }
 
 /// Builds a hash-consed node vector: adding a node that exists returns its id.
@@ -345,6 +348,7 @@ impl Program {
                 .first()
                 .map_or_else(|| Arc::from([]), |p| p.natives.clone()),
             text: Arc::from(texts.join("; ")),
+            math: programs.first().map_or_else(MathMode::default, |p| p.math),
         }
     }
 
@@ -393,6 +397,7 @@ impl Program {
             vars,
             natives: self.natives.clone(),
             text: self.text.clone(),
+            math: self.math,
         }
     }
 

@@ -7,6 +7,7 @@
 
 use super::{BinaryOp, Callee, UnaryOp};
 use crate::functions::Native;
+use crate::math::MathMode;
 
 /// 1.0 for true, 0.0 for false.
 #[inline]
@@ -91,11 +92,15 @@ pub fn fma(a: f64, b: f64, c: f64) -> f64 {
     a.mul_add(b, c)
 }
 
-/// Calls a library or registered function.
+/// Calls a library function (its inline form in [`MathMode::Fast`]) or a
+/// registered function.
 #[inline]
-pub fn call(callee: Callee, natives: &[Native], args: &[f64]) -> f64 {
+pub fn call(callee: Callee, natives: &[Native], math: MathMode, args: &[f64]) -> f64 {
     match callee {
-        Callee::Math(f) => f.ptr().call(args),
+        Callee::Math(f) => match (math, crate::math::fast_fn(f)) {
+            (MathMode::Fast, Some(fast)) => fast.call(args),
+            _ => f.ptr().call(args),
+        },
         Callee::Native(i) => natives[i as usize].func.call(args),
     }
 }

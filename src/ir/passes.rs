@@ -43,6 +43,7 @@ pub fn optimize(program: &Program) -> Program {
         vars: program.vars.clone(),
         natives: program.natives.clone(),
         text: program.text.clone(),
+        math: program.math,
     }
 }
 
@@ -86,7 +87,7 @@ fn fold(b: &Builder, node: &Node, program: &Program) -> Option<f64> {
         Node::Fma(x, y, z) => ops::fma(c(x)?, c(y)?, c(z)?),
         Node::Call(callee @ Callee::Math(_), ref args) => {
             let values: Option<Vec<f64>> = args.iter().map(|&a| c(a)).collect();
-            ops::call(callee, &program.natives, &values?)
+            ops::call(callee, &program.natives, program.math, &values?)
         }
         _ => return None,
     })
