@@ -4,10 +4,10 @@
 mod common;
 
 use common::{Rng, VARS, formula, input, same};
-use exprjit::Engine;
+use exprjit::{Engine, MathMode};
 
 /// Formulas × rewrite settings × inputs ≥ 100,000 (formula, input) pairs.
-const FORMULAS: usize = 1_500;
+const FORMULAS: usize = 1_000;
 const INPUTS_PER_FORMULA: usize = 36;
 
 #[test]
@@ -15,7 +15,12 @@ fn jit_agrees_with_the_interpreter_bit_for_bit() {
     let mut rng = Rng::new(0x5EED_0001);
     let mut pairs = 0usize;
     let mut mismatches = Vec::new();
-    let engines = [Engine::new(), Engine::new().with_rewrites(false)];
+    // Fast math (inline algorithms) with and without rewrites, and libm.
+    let engines = [
+        Engine::new(),
+        Engine::new().with_rewrites(false),
+        Engine::new().with_math(MathMode::Libm),
+    ];
     for i in 0..FORMULAS {
         let size = 1 + rng.below(if i % 10 == 0 { 60 } else { 16 });
         let text = formula(&mut rng, size);
@@ -137,7 +142,11 @@ fn every_operation_on_every_awkward_input() {
         "x + -0",
     ];
     for text in ops {
-        for engine in [Engine::new(), Engine::new().with_rewrites(false)] {
+        for engine in [
+            Engine::new(),
+            Engine::new().with_rewrites(false),
+            Engine::new().with_math(MathMode::Libm),
+        ] {
             let expr = engine.parse(text).unwrap();
             let jit = expr.compile(&["x", "y"]).unwrap();
             let interp = expr.interpreter(&["x", "y"]).unwrap();

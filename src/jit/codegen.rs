@@ -16,7 +16,9 @@ use cranelift_codegen::ir::{
 use cranelift_codegen::isa::CallConv;
 use cranelift_frontend::FunctionBuilder;
 
+use super::mathgen::Clif;
 use crate::ir::{BinaryOp, Callee, Node, Program, UnaryOp};
+use crate::math::MathMode;
 
 /// Whether values are single f64s or pairs of lanes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,8 +73,19 @@ impl Emitter {
         }
     }
 
+    /// Whether values are scalars or lanes.
+    pub fn lanes(&self) -> Lanes {
+        self.lanes
+    }
+
     /// `cond ? a : b` per lane, for a condition from `fcmp` on these lanes.
-    fn select(&self, fb: &mut FunctionBuilder<'_>, cond: Value, a: Value, b: Value) -> Value {
+    pub(crate) fn select(
+        &self,
+        fb: &mut FunctionBuilder<'_>,
+        cond: Value,
+        a: Value,
+        b: Value,
+    ) -> Value {
         match self.lanes {
             Lanes::Scalar => fb.ins().select(cond, a, b),
             Lanes::X2 => {
@@ -87,7 +100,12 @@ impl Emitter {
     }
 
     /// Calls a scalar function of `args.len()` f64 arguments, once per lane.
-    fn call(&mut self, fb: &mut FunctionBuilder<'_>, address: usize, args: &[Value]) -> Value {
+    pub(crate) fn call(
+        &mut self,
+        fb: &mut FunctionBuilder<'_>,
+        address: usize,
+        args: &[Value],
+    ) -> Value {
         let call_conv = self.call_conv;
         let sig = *self.sigs[args.len()].get_or_insert_with(|| {
             let mut s = Signature::new(call_conv);
@@ -121,11 +139,12 @@ impl Emitter {
         }
     }
 
-    /// `fma` per lane (a vector `fma` needs the FMA extension; the scalar
-    /// one falls back to the C library's `fma`, which rounds the same).
-    fn fma(&self, fb: &mut FunctionBuilder<'_>, a: Value, b: Value, c: Value) -> Value {
+    /// `fma` per lane (a vector `fma` needs the FMA extension; without it
+    /// each lane calls the C library's `fma`, which rounds the same).
+    pub(crate) fn fma(&self, fb: &mut FunctionBuilder<'_>, a: Value, b: Value, c: Value) -> Value {
         match self.lanes {
             Lanes::Scalar => fb.ins().fma(a, b, c),
+            Lanes::X2 if host_has_fma() => fb.ins().fma(a, b, c),
             Lanes::X2 => {
                 let mut result = None;
                 for lane in 0..2u8 {
@@ -265,6 +284,13 @@ impl Emitter {
                     self.select(fb, cond, at(*a), at(*b))
                 }
                 Node::Fma(a, b, c) => self.fma(fb, at(*a), at(*b), at(*c)),
+                Node::Call(Callee::Math(f), args)
+                    if program.math == MathMode::Fast && crate::math::has_inline(*f) =>
+                {
+                    let args: Vec<Value> = args.iter().map(|&a| at(a)).collect();
+                    let mut clif = Clif { emitter: self, fb };
+                    crate::math::inline(&mut clif, *f, &args)
+                }
                 Node::Call(callee, args) => {
                     let address = match callee {
                         Callee::Math(f) => f.ptr().address(),
@@ -276,6 +302,19 @@ impl Emitter {
             };
             values[index] = Some(v);
         }
+    }
+}
+
+/// Whether the host has fused multiply-add instructions (Cranelift's
+/// native target enables them when it does).
+fn host_has_fma() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        std::is_x86_feature_detected!("fma")
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        cfg!(target_arch = "aarch64")
     }
 }
 

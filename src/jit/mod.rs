@@ -7,6 +7,7 @@
 //! can fall out of range however far apart the modules land.
 
 pub mod codegen;
+mod mathgen;
 
 use std::sync::{Arc, Mutex, OnceLock};
 

@@ -10,7 +10,11 @@
 //!
 //! This module never imports Cranelift.
 
+mod exp;
+mod log;
 mod scalar;
+mod trig;
+mod util;
 
 pub use scalar::Scalar;
 
@@ -132,10 +136,77 @@ pub trait Arith {
     ) -> Self::F;
 }
 
-/// The inline (fast-mode) form of `f`, as a function the interpreter and
-/// constant folding call; `None` where `f` has none and calls the C library
-/// in both modes.
+/// Whether `f` has an inline form (in [`MathMode::Fast`]).
+pub fn has_inline(f: MathFn) -> bool {
+    fast_fn(f).is_some()
+}
+
+/// Emits (or, on [`Scalar`], computes) the inline form of `f` on `args`.
+///
+/// # Panics
+///
+/// If `f` has no inline form ([`has_inline`]) or `args` is not `f`'s arity.
+pub fn inline<A: Arith>(a: &mut A, f: MathFn, args: &[A::F]) -> A::F {
+    let x = args[0];
+    match f {
+        MathFn::Sin => trig::sin(a, x),
+        MathFn::Cos => trig::cos(a, x),
+        MathFn::Tan => trig::tan(a, x),
+        MathFn::Exp => exp::exp(a, x),
+        MathFn::Exp2 => exp::exp2(a, x),
+        MathFn::Expm1 => exp::expm1(a, x),
+        MathFn::Log => log::log(a, x),
+        MathFn::Log2 => log::log2(a, x),
+        MathFn::Log10 => log::log10(a, x),
+        MathFn::Log1p => log::log1p(a, x),
+        other => panic!("`{}` has no inline form", other.name()),
+    }
+}
+
+macro_rules! scalar_forms {
+    ($($name:ident => $f:ident;)*) => {
+        $(extern "C" fn $name(x: f64) -> f64 {
+            inline(&mut Scalar, MathFn::$f, &[x])
+        })*
+    };
+}
+
+scalar_forms! {
+    fast_sin => Sin;
+    fast_cos => Cos;
+    fast_tan => Tan;
+    fast_exp => Exp;
+    fast_exp2 => Exp2;
+    fast_expm1 => Expm1;
+    fast_log => Log;
+    fast_log2 => Log2;
+    fast_log10 => Log10;
+    fast_log1p => Log1p;
+}
+
+/// The inline (fast-mode) form of `f` as a scalar function: what the
+/// interpreter and constant folding call in [`MathMode::Fast`]. `None` where
+/// `f` has no inline form and calls the C library in both modes.
+///
+/// ```
+/// use exprjit::functions::MathFn;
+/// let cos = exprjit::math::fast_fn(MathFn::Cos).unwrap();
+/// let exprjit::NativeFn::Arity1(cos) = cos else { unreachable!() };
+/// assert_eq!(cos(0.0), 1.0);
+/// ```
 pub fn fast_fn(f: MathFn) -> Option<NativeFn> {
-    let _ = f;
-    None
+    use NativeFn::Arity1 as A1;
+    Some(match f {
+        MathFn::Sin => A1(fast_sin),
+        MathFn::Cos => A1(fast_cos),
+        MathFn::Tan => A1(fast_tan),
+        MathFn::Exp => A1(fast_exp),
+        MathFn::Exp2 => A1(fast_exp2),
+        MathFn::Expm1 => A1(fast_expm1),
+        MathFn::Log => A1(fast_log),
+        MathFn::Log2 => A1(fast_log2),
+        MathFn::Log10 => A1(fast_log10),
+        MathFn::Log1p => A1(fast_log1p),
+        _ => return None,
+    })
 }

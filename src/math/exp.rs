@@ -1,0 +1,139 @@
+//! `exp`, `exp2` and `expm1`.
+//!
+//! All three reduce to `x = k*ln2 + r` with `|r| <= ln2/2` (`expm1` uses
+//! `k = 0` below 0.5), evaluate `e^r - 1 = r + r^2*Q(r)` with `Q` the
+//! Taylor series to `r^15/15!` (truncation below 2^-60 relative), carry the
+//! rounding errors of the reduction and of the last sums explicitly, and
+//! scale by `2^k` in two steps so that subnormal and infinite results round
+//! once.
+
+use super::Arith;
+use super::util::{Rounded, clamp, keep_zero, poly, round_mul, scale, two_sum};
+
+/// `1/ln2`.
+const INV_LN2: f64 = std::f64::consts::LOG2_E;
+/// `ln2` to 32 bits: `k * LN2_HI` is exact for the `k` that occur.
+const LN2_HI: f64 = 0.693_147_180_601_954_5;
+/// `ln2 - LN2_HI`.
+const LN2_LO: f64 = -4.200_915_072_681_084_6e-11;
+/// `ln2` rounded to double.
+const LN2: f64 = std::f64::consts::LN_2;
+/// `ln2 - LN2`.
+const LN2_TAIL: f64 = 2.319_046_813_846_299_6e-17;
+
+const fn inverse_factorials<const N: usize>(first: u32) -> [f64; N] {
+    let mut out = [0.0; N];
+    let mut i = 0;
+    let mut fact = 1.0;
+    let mut n = 1;
+    while n < first {
+        n += 1;
+        fact *= n as f64;
+    }
+    while i < N {
+        out[i] = 1.0 / fact;
+        n += 1;
+        fact *= n as f64;
+        i += 1;
+    }
+    out
+}
+
+/// `1/2!, 1/3!, …, 1/15!`: `(e^r - 1 - r) / r^2`.
+const Q: [f64; 14] = inverse_factorials::<14>(2);
+
+/// `e^(r + r_lo) - 1` as an unevaluated sum `(hi, lo)`, for `|r| <= 0.5`
+/// and `|r_lo|` below an ulp of `r`.
+fn expm1_reduced<A: Arith>(a: &mut A, r: A::F, r_lo: A::F) -> (A::F, A::F) {
+    let z = a.mul(r, r);
+    let q = poly(a, r, &Q);
+    let s = a.mul(z, q);
+    let w = a.add(s, r_lo);
+    let hi = a.add(r, w);
+    // Fast two-sum: |r| >= |w| (w is about r^2/2 plus a tiny tail).
+    let d = a.sub(r, hi);
+    let lo = a.add(d, w);
+    (hi, lo)
+}
+
+/// `1 + hi + lo`, rounded once (up to a tiny tail).
+fn one_plus<A: Arith>(a: &mut A, hi: A::F, lo: A::F) -> A::F {
+    let one = a.f(1.0);
+    let s = a.add(one, hi);
+    let d = a.sub(one, s);
+    let e = a.add(d, hi);
+    let tail = a.add(e, lo);
+    a.add(s, tail)
+}
+
+/// `x - k*ln2` as `(r, r_lo)`.
+fn reduce_ln2<A: Arith>(a: &mut A, x: A::F, kf: A::F) -> (A::F, A::F) {
+    let nk = a.neg(kf);
+    let ln2_hi = a.f(LN2_HI);
+    let r_hi = a.fma(nk, ln2_hi, x); // exact
+    let ln2_lo = a.f(LN2_LO);
+    let p = a.mul(kf, ln2_lo);
+    let r = a.sub(r_hi, p);
+    let d = a.sub(r_hi, r);
+    let r_lo = a.sub(d, p);
+    (r, r_lo)
+}
+
+/// `e^x`.
+pub(super) fn exp<A: Arith>(a: &mut A, x: A::F) -> A::F {
+    let x = clamp(a, x, -746.0, 710.0);
+    let k = round_mul(a, x, INV_LN2);
+    let (r, r_lo) = reduce_ln2(a, x, k.f);
+    let (hi, lo) = expm1_reduced(a, r, r_lo);
+    let e = one_plus(a, hi, lo);
+    scale(a, e, &k)
+}
+
+/// `2^x`.
+pub(super) fn exp2<A: Arith>(a: &mut A, x: A::F) -> A::F {
+    let x = clamp(a, x, -1080.0, 1030.0);
+    let k = round_mul(a, x, 1.0);
+    let r = a.sub(x, k.f); // exact, |r| <= 1/2
+    let ln2 = a.f(LN2);
+    let u = a.mul(r, ln2);
+    let nu = a.neg(u);
+    let err = a.fma(r, ln2, nu);
+    let tail = a.f(LN2_TAIL);
+    let u_lo = a.fma(r, tail, err);
+    let (hi, lo) = expm1_reduced(a, u, u_lo);
+    let e = one_plus(a, hi, lo);
+    scale(a, e, &k)
+}
+
+/// `e^x - 1`, accurate near 0.
+pub(super) fn expm1<A: Arith>(a: &mut A, x: A::F) -> A::F {
+    let xc = clamp(a, x, -45.0, 710.0);
+    let k0 = round_mul(a, xc, INV_LN2);
+    let ax = a.abs(xc);
+    let half = a.f(0.5);
+    let small = a.lt(ax, half);
+    let zero = a.f(0.0);
+    let kf = a.select(small, zero, k0.f);
+    let k: Rounded<A> = round_mul(a, kf, 1.0);
+    let (r, r_lo) = reduce_ln2(a, xc, kf);
+    let (u_hi, u_lo) = expm1_reduced(a, r, r_lo);
+
+    // Moderate k (x <= 40): (2^k - 1) + 2^k*u_hi + 2^k*u_lo, the first two
+    // summed exactly.
+    let p = super::util::pow2(a, k.i);
+    let one = a.f(1.0);
+    let pm1 = a.sub(p, one); // exact for -65 <= k <= 58
+    let b = a.mul(p, u_hi); // exact
+    let (s, e) = two_sum(a, pm1, b);
+    let c = a.mul(p, u_lo);
+    let tail = a.add(e, c);
+    let moderate = a.add(s, tail);
+
+    // Large x: e^x - 1 rounds to e^x.
+    let e1 = one_plus(a, u_hi, u_lo);
+    let large = scale(a, e1, &k);
+    let forty = a.f(40.0);
+    let is_large = a.lt(forty, xc);
+    let v = a.select(is_large, large, moderate);
+    keep_zero(a, x, v)
+}
