@@ -36,7 +36,7 @@ fn has_int_pow(expr: &Expr) -> bool {
             Node::Binary(op, a, b) => c(*a).zip(c(*b)).map(|(a, b)| ops::binary(*op, a, b)),
             Node::Call(callee @ Callee::Math(_), args) => {
                 let vals: Option<Vec<f64>> = args.iter().map(|&a| c(a)).collect();
-                vals.map(|v| ops::call(*callee, &[], &v))
+                vals.map(|v| ops::call(*callee, &[], p.math, &v))
             }
             _ => None,
         };

@@ -11,7 +11,8 @@
 
 use cranelift_codegen::ir::condcodes::FloatCC;
 use cranelift_codegen::ir::{
-    AbiParam, Endianness, InstBuilder, MemFlagsData, SigRef, Signature, Type, Value, types,
+    AbiParam, ConstantData, Endianness, InstBuilder, MemFlagsData, SigRef, Signature, Type, Value,
+    types,
 };
 use cranelift_codegen::isa::CallConv;
 use cranelift_frontend::FunctionBuilder;
@@ -52,6 +53,7 @@ pub struct Emitter {
     lanes: Lanes,
     call_conv: CallConv,
     sigs: [Option<SigRef>; 5],
+    inline_math: bool,
 }
 
 impl Emitter {
@@ -61,15 +63,23 @@ impl Emitter {
             lanes,
             call_conv,
             sigs: [None; 5],
+            inline_math: true,
         }
+    }
+
+    /// Whether fast-mode math is emitted inline (the default: kernels) or
+    /// as calls to its scalar form ([`crate::math::fast_fn`], the same
+    /// bits): single scalar functions use calls, which compile faster.
+    pub fn with_inline_math(mut self, inline: bool) -> Emitter {
+        self.inline_math = inline;
+        self
     }
 
     /// A constant, splatted across the lanes.
     pub fn constant(&self, fb: &mut FunctionBuilder<'_>, v: f64) -> Value {
-        let c = fb.ins().f64const(v);
         match self.lanes {
-            Lanes::Scalar => c,
-            Lanes::X2 => fb.ins().splat(types::F64X2, c),
+            Lanes::Scalar => fb.ins().f64const(v),
+            Lanes::X2 => vector_constant(fb, types::F64X2, v.to_bits()),
         }
     }
 
@@ -285,7 +295,9 @@ impl Emitter {
                 }
                 Node::Fma(a, b, c) => self.fma(fb, at(*a), at(*b), at(*c)),
                 Node::Call(Callee::Math(f), args)
-                    if program.math == MathMode::Fast && crate::math::has_inline(*f) =>
+                    if self.inline_math
+                        && program.math == MathMode::Fast
+                        && crate::math::has_inline(*f) =>
                 {
                     let args: Vec<Value> = args.iter().map(|&a| at(a)).collect();
                     let mut clif = Clif { emitter: self, fb };
@@ -293,7 +305,10 @@ impl Emitter {
                 }
                 Node::Call(callee, args) => {
                     let address = match callee {
-                        Callee::Math(f) => f.ptr().address(),
+                        Callee::Math(f) => match (program.math, crate::math::fast_fn(*f)) {
+                            (MathMode::Fast, Some(fast)) => fast.address(),
+                            _ => f.ptr().address(),
+                        },
                         Callee::Native(n) => program.natives[*n as usize].func.address(),
                     };
                     let args: Vec<Value> = args.iter().map(|&a| at(a)).collect();
@@ -303,6 +318,15 @@ impl Emitter {
             values[index] = Some(v);
         }
     }
+}
+
+/// A 128-bit vector constant with both 64-bit lanes `bits`: one load from
+/// the constant pool, which Cranelift can fold into the instruction using
+/// it (a splat of a scalar constant would be rebuilt on every use).
+pub(crate) fn vector_constant(fb: &mut FunctionBuilder<'_>, ty: Type, bits: u64) -> Value {
+    let bytes: Vec<u8> = bits.to_le_bytes().repeat(2);
+    let handle = fb.func.dfg.constants.insert(ConstantData::from(bytes));
+    fb.ins().vconst(ty, handle)
 }
 
 /// Whether the host has fused multiply-add instructions (Cranelift's

@@ -49,10 +49,9 @@ impl Arith for Clif<'_, '_, '_> {
         self.emitter.constant(self.fb, v)
     }
     fn i(&mut self, v: u64) -> Value {
-        let c = self.fb.ins().iconst(types::I64, v as i64);
         match self.lanes() {
-            Lanes::Scalar => c,
-            Lanes::X2 => self.fb.ins().splat(types::I64X2, c),
+            Lanes::Scalar => self.fb.ins().iconst(types::I64, v as i64),
+            Lanes::X2 => super::codegen::vector_constant(self.fb, types::I64X2, v),
         }
     }
     fn add(&mut self, a: Value, b: Value) -> Value {
@@ -100,11 +99,11 @@ impl Arith for Clif<'_, '_, '_> {
     fn select(&mut self, m: Value, a: Value, b: Value) -> Value {
         self.emitter.select(self.fb, m, a, b)
     }
-    fn to_bits(&mut self, a: Value) -> Value {
+    fn bits_of(&mut self, a: Value) -> Value {
         let ty = self.int_type();
         self.cast(ty, a)
     }
-    fn from_bits(&mut self, a: Value) -> Value {
+    fn float_of(&mut self, a: Value) -> Value {
         let ty = self.lanes().ty();
         self.cast(ty, a)
     }

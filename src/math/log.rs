@@ -49,13 +49,13 @@ fn log_parts<A: Arith>(a: &mut A, x: A::F) -> (A::F, A::F, A::F) {
 
     // Shift the exponent boundary from 1 to sqrt(1/2).
     const SQRT_HALF_HI: u64 = 0x3FE6_A09E_0000_0000;
-    let bits = a.to_bits(xs);
+    let bits = a.bits_of(xs);
     let offset = a.i(0x3FF0_0000_0000_0000 - SQRT_HALF_HI);
     let b2 = a.iadd(bits, offset);
     let biased = a.ushr(b2, 52);
     let two52 = a.i(0x4330_0000_0000_0000);
     let kbits = a.ior(biased, two52);
-    let kraw = a.from_bits(kbits);
+    let kraw = a.float_of(kbits);
     let unbias = a.f(4_503_599_627_371_519.0); // 2^52 + 1023
     let k = a.sub(kraw, unbias);
     let kf = a.sub(k, adjust);
@@ -63,7 +63,7 @@ fn log_parts<A: Arith>(a: &mut A, x: A::F) -> (A::F, A::F, A::F) {
     let frac = a.iand(b2, mask);
     let base = a.i(SQRT_HALF_HI);
     let mbits = a.iadd(frac, base);
-    let m = a.from_bits(mbits);
+    let m = a.float_of(mbits);
 
     let one = a.f(1.0);
     let f = a.sub(m, one); // exact

@@ -107,9 +107,9 @@ pub trait Arith {
     /// `m ? a : b` per lane.
     fn select(&mut self, m: Self::M, a: Self::F, b: Self::F) -> Self::F;
     /// The bits of a float.
-    fn to_bits(&mut self, a: Self::F) -> Self::I;
+    fn bits_of(&mut self, a: Self::F) -> Self::I;
     /// The float with these bits.
-    fn from_bits(&mut self, a: Self::I) -> Self::F;
+    fn float_of(&mut self, a: Self::I) -> Self::F;
     /// `a + b`, wrapping.
     fn iadd(&mut self, a: Self::I, b: Self::I) -> Self::I;
     /// `a - b`, wrapping.

@@ -81,11 +81,11 @@ impl Arith for Scalar {
         if m { a } else { b }
     }
     #[inline(always)]
-    fn to_bits(&mut self, a: f64) -> u64 {
+    fn bits_of(&mut self, a: f64) -> u64 {
         a.to_bits()
     }
     #[inline(always)]
-    fn from_bits(&mut self, a: u64) -> f64 {
+    fn float_of(&mut self, a: u64) -> f64 {
         f64::from_bits(a)
     }
     #[inline(always)]

@@ -20,7 +20,7 @@ pub(super) fn round_mul<A: Arith>(a: &mut A, x: A::F, c: f64) -> Rounded<A> {
     let (c, magic) = (a.f(c), a.f(MAGIC));
     let t = a.fma(x, c, magic);
     let f = a.sub(t, magic);
-    let bits = a.to_bits(t);
+    let bits = a.bits_of(t);
     let magic_bits = a.i(MAGIC_BITS);
     let i = a.isub(bits, magic_bits);
     Rounded { f, i }
@@ -31,7 +31,7 @@ pub(super) fn pow2<A: Arith>(a: &mut A, k: A::I) -> A::F {
     let bias = a.i(1023);
     let biased = a.iadd(k, bias);
     let bits = a.shl(biased, 52);
-    a.from_bits(bits)
+    a.float_of(bits)
 }
 
 /// `x * 2^k` for an integer-valued `k` (as float and integer) with
@@ -47,15 +47,38 @@ pub(super) fn scale<A: Arith>(a: &mut A, x: A::F, k: &Rounded<A>) -> A::F {
     a.mul(y, s2)
 }
 
-/// `c[0] + x*(c[1] + x*(c[2] + …))`, by Horner's rule with `fma`.
+/// `c[0] + c[1]*x + c[2]*x^2 + …`, by Estrin's scheme with `fma`: pairs
+/// of terms combined with `x^2`, pairs of pairs with `x^4`, and so on, so
+/// the dependency chain is logarithmic in the degree (Horner's is linear,
+/// and latency is what limits a long polynomial in a vector loop).
 pub(super) fn poly<A: Arith>(a: &mut A, x: A::F, c: &[f64]) -> A::F {
-    let (&last, rest) = c.split_last().expect("a polynomial has coefficients");
-    let mut acc = a.f(last);
-    for &k in rest.iter().rev() {
-        let k = a.f(k);
-        acc = a.fma(acc, x, k);
+    assert!(!c.is_empty(), "a polynomial has coefficients");
+    let mut terms: Vec<A::F> = c
+        .chunks(2)
+        .map(|pair| match *pair {
+            [c0, c1] => {
+                let (c0, c1) = (a.f(c0), a.f(c1));
+                a.fma(c1, x, c0)
+            }
+            [c0] => a.f(c0),
+            _ => unreachable!("chunks of two"),
+        })
+        .collect();
+    let mut power = a.mul(x, x);
+    while terms.len() > 1 {
+        terms = terms
+            .chunks(2)
+            .map(|pair| match *pair {
+                [t0, t1] => a.fma(t1, power, t0),
+                [t0] => t0,
+                _ => unreachable!("chunks of two"),
+            })
+            .collect();
+        if terms.len() > 1 {
+            power = a.mul(power, power);
+        }
     }
-    acc
+    terms[0]
 }
 
 /// `a + b` as an exact sum `(s, e)`: `s` the rounded sum, `e` its error.
@@ -98,9 +121,9 @@ pub(super) fn flip_sign_by_bit<A: Arith>(a: &mut A, x: A::F, k: A::I, bit: u32) 
     let shifted = a.shl(k, 63 - bit);
     let sign = a.i(1 << 63);
     let mask = a.iand(shifted, sign);
-    let bits = a.to_bits(x);
+    let bits = a.bits_of(x);
     let flipped = a.ixor(bits, mask);
-    a.from_bits(flipped)
+    a.float_of(flipped)
 }
 
 /// A per-lane condition: bit 0 of the integer `k` is set.
@@ -110,7 +133,7 @@ pub(super) fn odd<A: Arith>(a: &mut A, k: A::I) -> A::M {
     let low = a.iand(k, one);
     let two52 = a.i(0x4330_0000_0000_0000);
     let bits = a.ior(low, two52);
-    let v = a.from_bits(bits);
+    let v = a.float_of(bits);
     let odd_value = a.f(4_503_599_627_370_497.0);
     a.eq(v, odd_value)
 }
