@@ -39,20 +39,31 @@ const fn inverse_factorials<const N: usize>(first: u32) -> [f64; N] {
     out
 }
 
-/// `1/2!, 1/3!, …, 1/15!`: `(e^r - 1 - r) / r^2`.
-const Q: [f64; 14] = inverse_factorials::<14>(2);
+/// `1/3!, 1/4!, …, 1/15!`: `(e^r - 1 - r - r^2/2) / r^3`.
+const Q: [f64; 13] = inverse_factorials::<13>(3);
 
 /// `e^(r + r_lo) - 1` as an unevaluated sum `(hi, lo)`, for `|r| <= 0.5`
-/// and `|r_lo|` below an ulp of `r`.
+/// and `|r_lo|` below an ulp of `r`: `r + r^2/2` exactly, plus a tail
+/// (`r^3*Q(r)`, the rounding of `r^2`, and `r_lo*(1 + r)`) that is small
+/// enough for its own rounding not to matter.
 fn expm1_reduced<A: Arith>(a: &mut A, r: A::F, r_lo: A::F) -> (A::F, A::F) {
     let z = a.mul(r, r);
+    let nz = a.neg(z);
+    let z_lo = a.fma(r, r, nz);
+    let half = a.f(0.5);
+    let h = a.mul(half, z); // exact
+    let (s, e) = two_sum(a, r, h);
     let q = poly(a, r, &Q);
-    let s = a.mul(z, q);
-    let w = a.add(s, r_lo);
-    let hi = a.add(r, w);
-    // Fast two-sum: |r| >= |w| (w is about r^2/2 plus a tiny tail).
-    let d = a.sub(r, hi);
-    let lo = a.add(d, w);
+    let r3 = a.mul(r, z);
+    let t = a.mul(r3, q);
+    let t = a.fma(half, z_lo, t);
+    let t = a.fma(r_lo, r, t);
+    let t = a.add(t, r_lo);
+    let tail = a.add(e, t);
+    // Fast two-sum: |s| >= |tail|.
+    let hi = a.add(s, tail);
+    let d = a.sub(s, hi);
+    let lo = a.add(d, tail);
     (hi, lo)
 }
 
@@ -122,10 +133,13 @@ pub(super) fn expm1<A: Arith>(a: &mut A, x: A::F) -> A::F {
     // summed exactly.
     let p = super::util::pow2(a, k.i);
     let one = a.f(1.0);
-    let pm1 = a.sub(p, one); // exact for -65 <= k <= 58
+    let pm1 = a.sub(p, one); // exact for -53 <= k <= 53
+    let back = a.sub(p, pm1); // exact
+    let pm1_err = a.sub(back, one); // (p - 1) - pm1, exactly
     let b = a.mul(p, u_hi); // exact
     let (s, e) = two_sum(a, pm1, b);
     let c = a.mul(p, u_lo);
+    let c = a.add(c, pm1_err);
     let tail = a.add(e, c);
     let moderate = a.add(s, tail);
 

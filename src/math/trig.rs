@@ -4,12 +4,15 @@
 //! across a half), `pi/2` in three doubles (159 bits) and `r` kept as a sum
 //! of two doubles; then the Taylor series of `sin r` (to `r^19`) and
 //! `cos r` (to `r^18`), truncation below 2^-60 relative, and the quadrant
-//! from the low bits of `q`. For `|x| >= 2^20` the lanes concerned call the
-//! C library instead, which reduces exactly (`cos(1e22)` is right).
+//! from the low bits of `q`. For `|x| >= 2^20` the lanes concerned call
+//! musl's `sin`/`cos`/`tan` (the `libm` crate) instead, whose Payne–Hanek
+//! reduction is exact (`cos(1e22)` is right, and so is the double closest
+//! to a multiple of pi/2, 6381956970095103 * 2^797, where glibc 2.36's
+//! `cos` is 8 ulp off).
 
 use super::Arith;
 use super::util::{flip_sign_by_bit, keep_zero, odd, poly, round_mul, two_prod, two_sum};
-use crate::functions::MathFn;
+use crate::functions::NativeFn;
 
 const TWO_OVER_PI: f64 = std::f64::consts::FRAC_2_PI;
 /// pi/2 = A + B + C to 159 bits.
@@ -116,12 +119,22 @@ fn normalize<A: Arith>(a: &mut A, hi: A::F, lo: A::F) -> (A::F, A::F) {
     (s, e)
 }
 
-/// Sends lanes with `|x| >= 2^20` (and infinities) to the C library.
-fn huge_fallback<A: Arith>(a: &mut A, x: A::F, v: A::F, f: MathFn) -> A::F {
+extern "C" fn exact_sin(x: f64) -> f64 {
+    libm::sin(x)
+}
+extern "C" fn exact_cos(x: f64) -> f64 {
+    libm::cos(x)
+}
+extern "C" fn exact_tan(x: f64) -> f64 {
+    libm::tan(x)
+}
+
+/// Sends lanes with `|x| >= 2^20` (and infinities) to `slow`.
+fn huge_fallback<A: Arith>(a: &mut A, x: A::F, v: A::F, slow: extern "C" fn(f64) -> f64) -> A::F {
     let ax = a.abs(x);
     let huge = a.f(HUGE);
     let is_huge = a.le(huge, ax);
-    a.fallback(is_huge, v, &[x], f.ptr())
+    a.fallback(is_huge, v, &[x], NativeFn::Arity1(slow))
 }
 
 /// Sine.
@@ -135,7 +148,7 @@ pub(super) fn sin<A: Arith>(a: &mut A, x: A::F) -> A::F {
     let v = a.select(swap, cv, sv);
     let v = flip_sign_by_bit(a, v, q.i, 1);
     let v = keep_zero(a, x, v);
-    huge_fallback(a, x, v, MathFn::Sin)
+    huge_fallback(a, x, v, exact_sin)
 }
 
 /// Cosine.
@@ -150,7 +163,7 @@ pub(super) fn cos<A: Arith>(a: &mut A, x: A::F) -> A::F {
     let one = a.i(1);
     let q1 = a.iadd(q.i, one);
     let v = flip_sign_by_bit(a, v, q1, 1);
-    huge_fallback(a, x, v, MathFn::Cos)
+    huge_fallback(a, x, v, exact_cos)
 }
 
 /// Tangent: `sin/cos` (even quadrants) or `-cos/sin` (odd), the quotient
@@ -174,5 +187,5 @@ pub(super) fn tan<A: Arith>(a: &mut A, x: A::F) -> A::F {
     let nv = a.neg(v);
     let v = a.select(swap, nv, v);
     let v = keep_zero(a, x, v);
-    huge_fallback(a, x, v, MathFn::Tan)
+    huge_fallback(a, x, v, exact_tan)
 }

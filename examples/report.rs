@@ -1,0 +1,845 @@
+//! The benchmark report (issue 6): a short version of every story of
+//! `benches/peers.rs` — the same contenders and data, timed by a loop of its
+//! own (many runs; minimum and median) — plus the expression-set
+//! cross-check, and, when `python3` can import numpy, the rows of
+//! `benches/python/bench.py`. Writes `BENCHMARKS.md` and
+//! `docs/benchmarks.svg` at the repository root; takes a few minutes.
+//!
+//! `cargo run --release --example report` (`-- --quick` for a smoke run
+//! with tiny time budgets; `-- --no-python` to leave Python out).
+
+#[path = "../benches/support/mod.rs"]
+mod support;
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use support::exprset::{self, Checked, agree};
+use support::peers::PEERS;
+use support::stories::{self, Kind, Story};
+
+/// One measured (or refused) row of a table.
+struct Row {
+    name: String,
+    kind: Kind,
+    size: String,
+    per: f64,
+    /// Median and minimum seconds per run; `None` when not timed.
+    times: Option<(f64, f64)>,
+    runs: usize,
+    /// Why it was not timed.
+    note: Option<String>,
+}
+
+impl Row {
+    fn unit_median(&self) -> Option<f64> {
+        self.times.map(|(m, _)| m / self.per)
+    }
+}
+
+/// A story's results.
+struct Table {
+    id: &'static str,
+    title: String,
+    unit: &'static str,
+    baseline: &'static str,
+    rows: Vec<Row>,
+    skipped: Vec<String>,
+    /// The checksum hand-written Rust gives, per size.
+    expects: Vec<(String, f64)>,
+}
+
+impl Table {
+    fn row(&self, name: &str, size: &str) -> Option<&Row> {
+        self.rows
+            .iter()
+            .find(|r| r.name == name && r.size == size && r.times.is_some())
+    }
+
+    /// Per-unit median of the baseline at `size` (or at any size).
+    fn baseline_unit(&self, size: &str) -> Option<f64> {
+        self.row(self.baseline, size)
+            .or_else(|| {
+                self.rows
+                    .iter()
+                    .find(|r| r.name == self.baseline && r.times.is_some())
+            })
+            .and_then(Row::unit_median)
+    }
+
+    fn ratio(&self, r: &Row) -> Option<f64> {
+        Some(r.unit_median()? / self.baseline_unit(&r.size)?)
+    }
+}
+
+/// Times `run` for about `budget`: one warm-up, then at least 5 runs.
+fn measure(run: &mut dyn FnMut(bool) -> f64, budget: Duration) -> (f64, f64, usize) {
+    std::hint::black_box(run(false));
+    let mut times = Vec::new();
+    let start = Instant::now();
+    while times.len() < 5 || (start.elapsed() < budget && times.len() < 5_000) {
+        let t = Instant::now();
+        std::hint::black_box(run(false));
+        times.push(t.elapsed().as_secs_f64());
+    }
+    times.sort_by(f64::total_cmp);
+    (times[times.len() / 2], times[0], times.len())
+}
+
+fn time_story(story: Story, budget: Duration) -> Table {
+    eprint!("{}:", story.id);
+    let mut rows = Vec::new();
+    let mut expects: Vec<(String, f64)> = Vec::new();
+    for mut case in story.cases {
+        if !expects.iter().any(|(s, _)| *s == case.size) {
+            expects.push((case.size.clone(), case.expect));
+        }
+        let got = (case.run)(true);
+        let (times, runs, note) = if agree(got, case.expect) {
+            let (m, min, runs) = measure(&mut case.run, budget);
+            (Some((m, min)), runs, None)
+        } else {
+            let why = format!(
+                "answer differs: checksum {got:.17e}, hand-written Rust {:.17e}",
+                case.expect
+            );
+            (None, 0, Some(why))
+        };
+        eprint!(" {}", case.name);
+        rows.push(Row {
+            name: case.name,
+            kind: case.kind,
+            size: case.size,
+            per: case.per,
+            times,
+            runs,
+            note,
+        });
+    }
+    eprintln!();
+    Table {
+        id: story.id,
+        title: story.title,
+        unit: story.unit,
+        baseline: story.baseline,
+        rows,
+        skipped: story.skipped,
+        expects,
+    }
+}
+
+fn merge(mut a: Story, b: Story) -> Story {
+    a.cases.extend(b.cases);
+    for s in b.skipped {
+        if !a.skipped.contains(&s) {
+            a.skipped.push(s);
+        }
+    }
+    a
+}
+
+/// `1.23 ms`, three significant digits.
+fn human(s: f64) -> String {
+    let (v, u) = if s >= 1.0 {
+        (s, "s")
+    } else if s >= 1e-3 {
+        (s * 1e3, "ms")
+    } else if s >= 1e-6 {
+        (s * 1e6, "µs")
+    } else {
+        (s * 1e9, "ns")
+    };
+    let d = if v >= 100.0 {
+        0
+    } else if v >= 10.0 {
+        1
+    } else {
+        2
+    };
+    format!("{v:.d$} {u}")
+}
+
+fn ratio_text(r: f64) -> String {
+    if r < 0.01 {
+        format!("{r:.4}×")
+    } else if r < 0.1 {
+        format!("{r:.3}×")
+    } else if r >= 100.0 {
+        format!("{r:.0}×")
+    } else if r >= 10.0 {
+        format!("{r:.1}×")
+    } else {
+        format!("{r:.2}×")
+    }
+}
+
+fn first_line(cmd: &str, args: &[&str]) -> Option<String> {
+    let out = Command::new(cmd).args(args).output().ok()?;
+    let s = String::from_utf8_lossy(&out.stdout);
+    s.lines().next().map(|l| l.trim().to_string())
+}
+
+/// The CPU model from /proc/cpuinfo, with the vector extensions that
+/// matter here.
+fn cpu_model() -> String {
+    let info = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+    let field = |name: &str| {
+        info.lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.split_once(':'))
+            .map(|(_, v)| v.trim().to_string())
+    };
+    let model = field("model name").unwrap_or_else(|| "unknown".to_string());
+    let flags = field("flags").unwrap_or_default();
+    let have: Vec<&str> = ["sse4_2", "avx", "avx2", "fma", "avx512f"]
+        .into_iter()
+        .filter(|f| flags.split_whitespace().any(|g| g == *f))
+        .collect();
+    if have.is_empty() {
+        model
+    } else {
+        format!("{model} ({})", have.join(", "))
+    }
+}
+
+/// Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm).
+fn today() -> String {
+    let secs = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let z = (secs / 86_400) as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// Resolved versions from Cargo.lock.
+fn locked(root: &Path) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    let text = std::fs::read_to_string(root.join("Cargo.lock")).unwrap_or_default();
+    let mut name = None;
+    for l in text.lines() {
+        if let Some(n) = l.strip_prefix("name = ") {
+            name = Some(n.trim_matches('"').to_string());
+        } else if let (Some(v), Some(n)) = (l.strip_prefix("version = "), name.take()) {
+            out.insert(n, v.trim_matches('"').to_string());
+        }
+    }
+    out
+}
+
+/// Python rows: the story, the row, the checksum.
+type PyRows = Vec<(String, Row, f64)>;
+
+/// Rows from `benches/python/bench.py` and its comment lines, or why there
+/// are none.
+fn python(root: &Path, quick: bool) -> Result<(PyRows, Vec<String>), String> {
+    let script = root.join("benches/python/bench.py");
+    let probe = Command::new("python3")
+        .args(["-c", "import numpy"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status();
+    match probe {
+        Ok(s) if s.success() => {}
+        Ok(_) => return Err("python3 has no numpy".to_string()),
+        Err(_) => return Err("no python3".to_string()),
+    }
+    let mut cmd = Command::new("python3");
+    cmd.arg(&script);
+    if quick {
+        cmd.arg("--quick");
+    }
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| format!("cannot run {}: {e}", script.display()))?;
+    // At most 3 minutes; a stuck script is killed, not waited for.
+    let deadline = Instant::now() + Duration::from_secs(180);
+    loop {
+        match child.try_wait() {
+            Ok(Some(_)) => break,
+            Ok(None) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(100)),
+            _ => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err("bench.py ran over 3 minutes and was stopped".to_string());
+            }
+        }
+    }
+    let mut text = String::new();
+    if let Some(mut out) = child.stdout.take() {
+        use std::io::Read as _;
+        let _ = out.read_to_string(&mut text);
+    }
+    let mut rows = Vec::new();
+    let mut comments = Vec::new();
+    for l in text.lines() {
+        if let Some(c) = l.strip_prefix('#') {
+            comments.push(c.trim().to_string());
+            continue;
+        }
+        let f: Vec<&str> = l.split('\t').collect();
+        if f.len() != 7 {
+            continue;
+        }
+        let num = |s: &str| s.parse::<f64>().unwrap_or(f64::NAN);
+        rows.push((
+            f[0].to_string(),
+            Row {
+                name: f[1].to_string(),
+                kind: Kind::Python,
+                size: f[2].to_string(),
+                per: num(f[3]),
+                times: Some((num(f[4]), num(f[5]))),
+                runs: 0,
+                note: None,
+            },
+            num(f[6]),
+        ));
+    }
+    Ok((rows, comments))
+}
+
+/// One target of issues 3 and 4.
+struct Target {
+    issue: u32,
+    what: &'static str,
+    measured: Option<f64>,
+    how: String,
+    want: &'static str,
+    met: fn(f64) -> bool,
+}
+
+fn targets(tables: &[Table]) -> Vec<Target> {
+    let t = |id: &str| tables.iter().find(|t| t.id == id);
+    let unit = |id: &str, name: &str, size: &str| t(id)?.row(name, size)?.unit_median();
+    let ratio = |a: Option<f64>, b: Option<f64>| Some(a? / b?);
+    vec![
+        Target {
+            issue: 3,
+            what: "map `x^3` at N = 1e5 within 1.2× of the hand-written loop",
+            measured: ratio(
+                unit("map_cube", "jit", "1e5"),
+                unit("map_cube", "rust", "1e5"),
+            ),
+            how: "jit time / rust (`x*x*x`) time".to_string(),
+            want: "≤ 1.2×",
+            met: |r| r <= 1.2,
+        },
+        Target {
+            issue: 3,
+            what: "Euler 1e6 steps within 1.2× of hand-written Rust with the same `cos`",
+            measured: ratio(
+                unit("euler", "jit_libm", "1e6"),
+                unit("euler", "rust", "1e6"),
+            ),
+            how: "jit_libm (glibc `cos`, as `f64::cos`) time / rust time".to_string(),
+            want: "≤ 1.2×",
+            met: |r| r <= 1.2,
+        },
+        Target {
+            issue: 3,
+            what: "parallel map of the seed formula at N = 1e7 ≥ 1.8× faster than serial",
+            measured: ratio(
+                unit("parallel", "jit_serial", "1e7"),
+                unit("parallel", "jit_default", "1e7"),
+            ),
+            how: "jit_serial time / jit_default (2 threads) time".to_string(),
+            want: "≥ 1.8×",
+            met: |r| r >= 1.8,
+        },
+        Target {
+            issue: 3,
+            what: "parallel at N = 1,000 no slower than serial (within 5%)",
+            measured: ratio(
+                unit("parallel", "jit_default", "1e3"),
+                unit("parallel", "jit_serial", "1e3"),
+            ),
+            how: "jit_default time / jit_serial time".to_string(),
+            want: "≤ 1.05×",
+            met: |r| r <= 1.05,
+        },
+        Target {
+            issue: 3,
+            what: "map ≥ 30× faster per element than the interpreter on the seed formula",
+            measured: ratio(
+                unit("map_seed", "interpreter", "1e5"),
+                unit("map_seed", "jit", "1e5"),
+            ),
+            how: "interpreter time / jit time, N = 1e5".to_string(),
+            want: "≥ 30×",
+            met: |r| r >= 30.0,
+        },
+        Target {
+            issue: 4,
+            what: "map `cos(x)` over N = 1e6 ≥ 4× faster than a Rust loop calling `f64::cos`",
+            measured: ratio(
+                unit("map_cos", "rust", "1e6"),
+                unit("map_cos", "jit", "1e6"),
+            ),
+            how: "rust time / jit (fast math) time".to_string(),
+            want: "≥ 4×",
+            met: |r| r >= 4.0,
+        },
+        Target {
+            issue: 4,
+            what: "map of `y + h*y^2*cos(t+y)` ≥ 3× faster than hand-written Rust with `f64::cos`",
+            measured: ratio(
+                unit("map_seed", "rust", "1e6"),
+                unit("map_seed", "jit", "1e6"),
+            ),
+            how: "rust time / jit (fast math) time, N = 1e6".to_string(),
+            want: "≥ 3×",
+            met: |r| r >= 3.0,
+        },
+        Target {
+            issue: 4,
+            what: "the Euler recurrence faster with `fast` math than with `libm`",
+            measured: ratio(
+                unit("euler", "jit_libm", "1e6"),
+                unit("euler", "jit", "1e6"),
+            ),
+            how: "jit_libm time / jit (fast) time, 1e6 steps".to_string(),
+            want: "> 1×",
+            met: |r| r > 1.0,
+        },
+    ]
+}
+
+fn colour(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Jit => "#2a9d4b",
+        Kind::Interp => "#e07b00",
+        Kind::Rust => "#666666",
+        Kind::Peer => "#3366cc",
+        Kind::Python => "#8e44ad",
+    }
+}
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+/// A horizontal bar per row: time per unit as a multiple of the story's
+/// baseline, on a logarithmic axis.
+fn svg(tables: &[Table]) -> String {
+    let mut bars: Vec<(Option<String>, String, Kind, f64)> = Vec::new();
+    for t in tables {
+        bars.push((
+            Some(format!("{} (× {})", t.id, t.baseline)),
+            String::new(),
+            Kind::Rust,
+            f64::NAN,
+        ));
+        for r in &t.rows {
+            if let Some(q) = t.ratio(r) {
+                bars.push((None, format!("{} {}", r.name, r.size), r.kind, q));
+            }
+        }
+    }
+    let finite = bars
+        .iter()
+        .map(|b| b.3)
+        .filter(|v| v.is_finite() && *v > 0.0);
+    let lo = finite.clone().fold(1.0f64, f64::min).log10().floor() as i32;
+    let hi = finite.fold(1.0f64, f64::max).log10().ceil().max(1.0) as i32;
+    let (left, width, row_h, top) = (190.0, 560.0, 14.0, 62.0);
+    let height = top + bars.len() as f64 * row_h + 40.0;
+    let x = |v: f64| left + width * (v.log10() - lo as f64) / (hi - lo).max(1) as f64;
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{:.0}" height="{height:.0}" font-family="sans-serif" font-size="11">"#,
+        left + width + 30.0
+    );
+    let _ = writeln!(
+        s,
+        r#"<rect width="100%" height="100%" fill="white"/><text x="10" y="18" font-size="14" font-weight="bold">exprjit benchmarks (BENCHMARKS.md)</text><text x="10" y="32">time per unit of work as a multiple of the story's baseline, log scale: left of 1× is faster</text>"#
+    );
+    let legend = [
+        (Kind::Jit, "exprjit JIT"),
+        (Kind::Interp, "exprjit interpreter"),
+        (Kind::Rust, "hand-written Rust"),
+        (Kind::Peer, "peer crates"),
+        (Kind::Python, "numpy / numexpr / numba"),
+    ];
+    for (k, (kind, text)) in legend.iter().enumerate() {
+        let lx = 10.0 + k as f64 * 150.0;
+        let _ = writeln!(
+            s,
+            r#"<rect x="{lx}" y="40" width="10" height="10" fill="{}"/><text x="{}" y="49">{text}</text>"#,
+            colour(*kind),
+            lx + 14.0
+        );
+    }
+    let bottom = top + bars.len() as f64 * row_h;
+    for e in lo..=hi {
+        let gx = x(10f64.powi(e));
+        let stroke = if e == 0 { "#000" } else { "#ddd" };
+        let _ = writeln!(
+            s,
+            r#"<line x1="{gx:.1}" y1="{top}" x2="{gx:.1}" y2="{bottom}" stroke="{stroke}"/><text x="{gx:.1}" y="{:.0}" text-anchor="middle">{}×</text>"#,
+            bottom + 14.0,
+            if e >= 0 {
+                format!("{}", 10f64.powi(e))
+            } else {
+                format!("{:.*}", (-e) as usize, 10f64.powi(e))
+            }
+        );
+    }
+    for (k, (header, label, kind, v)) in bars.iter().enumerate() {
+        let y = top + k as f64 * row_h;
+        if let Some(h) = header {
+            let _ = writeln!(
+                s,
+                r#"<text x="10" y="{:.0}" font-weight="bold">{}</text>"#,
+                y + 11.0,
+                esc(h)
+            );
+            continue;
+        }
+        let (x0, x1) = (x(1.0).min(x(*v)), x(1.0).max(x(*v)));
+        let _ = writeln!(
+            s,
+            r#"<text x="{:.0}" y="{:.0}" text-anchor="end">{}</text><rect x="{x0:.1}" y="{:.1}" width="{:.1}" height="{:.1}" fill="{}"/><text x="{:.1}" y="{:.0}" font-size="9">{}</text>"#,
+            left - 6.0,
+            y + 10.0,
+            esc(label),
+            y + 2.0,
+            (x1 - x0).max(1.0),
+            row_h - 4.0,
+            colour(*kind),
+            x1 + 3.0,
+            y + 10.0,
+            ratio_text(*v)
+        );
+    }
+    s.push_str("</svg>\n");
+    s
+}
+
+/// One line per story: exprjit's JIT, its interpreter, the fastest peer
+/// and the fastest Python row, each as a multiple of the baseline.
+fn headline(md: &mut String, tables: &[Table]) {
+    md.push_str(
+        "## Headline\n\nTime per unit of work as a multiple of the story's baseline \
+         (hand-written Rust unless noted; below 1× is faster). exprjit is its default \
+         (`jit`, fast math, serial; `jit_serial` in the parallel story) at the story's \
+         first size; peers and Python at their best.\n\n\
+         | story | baseline | exprjit JIT | exprjit interpreter | fastest peer | fastest Python |\n\
+         | --- | --- | ---: | ---: | --- | --- |\n",
+    );
+    for t in tables {
+        let first = |names: &[&str]| {
+            t.rows
+                .iter()
+                .find(|r| names.contains(&r.name.as_str()) && r.times.is_some())
+                .and_then(|r| t.ratio(r))
+                .map(ratio_text)
+                .unwrap_or_else(|| "—".to_string())
+        };
+        let best = |kind: Kind| {
+            t.rows
+                .iter()
+                .filter(|r| r.kind == kind)
+                .filter_map(|r| Some((t.ratio(r)?, r)))
+                .min_by(|a, b| a.0.total_cmp(&b.0))
+                .map(|(q, r)| format!("{} {} ({})", ratio_text(q), r.name, r.size))
+                .unwrap_or_else(|| "—".to_string())
+        };
+        let _ = writeln!(
+            md,
+            "| {} | {} | {} | {} | {} | {} |",
+            t.id,
+            t.baseline,
+            first(&["jit", "jit_serial"]),
+            first(&["interpreter"]),
+            best(Kind::Peer),
+            best(Kind::Python)
+        );
+    }
+    md.push('\n');
+}
+
+fn expr_set_section(md: &mut String, checked: &Checked) {
+    let n = checked.formulas.len();
+    let _ = writeln!(
+        md,
+        "\n### Expression set: who passed\n\n{n} formulas in `benches/exprs.txt`, 64 points each. \
+         exprjit's JIT must match its interpreter bit for bit; a peer must agree within \
+         a relative {:e} (or absolute {:e} near zero). A contender that cannot parse or \
+         evaluate a formula, or disagrees, is listed below and not timed on it.\n",
+        exprset::REL_TOL,
+        exprset::ABS_TOL
+    );
+    md.push_str("| contender | passed | cannot parse | cannot evaluate | differs |\n| --- | ---: | ---: | ---: | ---: |\n");
+    for (c, name) in checked.contenders.iter().enumerate() {
+        let count = |p: &str| {
+            checked
+                .failures
+                .iter()
+                .filter(|f| &f.contender == name && f.why.starts_with(p))
+                .count()
+        };
+        let _ = writeln!(
+            md,
+            "| {name} | {} / {n} | {} | {} | {} |",
+            checked.passed[c].len(),
+            count("cannot parse") + count("cannot compile") + count("exprjit cannot"),
+            count("cannot evaluate") + count("cannot run"),
+            count("differs") + count("not bit-identical"),
+        );
+    }
+    md.push_str("\n### Contenders that disagree or fail on the expression set\n\n");
+    if checked.failures.is_empty() {
+        md.push_str("None.\n");
+    }
+    for (i, f) in checked.formulas.iter().enumerate() {
+        let here: Vec<String> = checked
+            .failures
+            .iter()
+            .filter(|x| x.formula == i)
+            .map(|x| format!("**{}** {}", x.contender, x.why.replace('`', "'")))
+            .collect();
+        if !here.is_empty() {
+            let _ = writeln!(md, "- `{}`: {}", f.text, here.join("; "));
+        }
+    }
+    if !checked.suspect.is_empty() {
+        md.push_str("\nWhere every peer that evaluates a formula disagrees with exprjit and the peers agree with one another, exprjit may be the one that is wrong:\n\n");
+        for &i in &checked.suspect {
+            let _ = writeln!(md, "- `{}`", checked.formulas[i].text);
+        }
+    }
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let quick = args.iter().any(|a| a == "--quick");
+    let no_python = args.iter().any(|a| a == "--no-python");
+    let budget = Duration::from_millis(if quick { 20 } else { 500 });
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let started = Instant::now();
+
+    let checked = exprset::check();
+    let builders: Vec<Box<dyn Fn() -> Story>> = vec![
+        Box::new(stories::compile),
+        Box::new(|| stories::scalar_call(1_000)),
+        Box::new(|| stories::map_cube(100_000, true)),
+        Box::new(|| stories::map_cos(1_000_000, 100_000)),
+        Box::new(|| {
+            merge(
+                stories::map_seed(100_000, true),
+                stories::map_seed(1_000_000, false),
+            )
+        }),
+        Box::new(|| stories::reduce(32, 300)),
+        Box::new(|| stories::euler(1_000_000, 100_000)),
+        Box::new(|| stories::grid(500, 500)),
+        Box::new(|| merge(stories::parallel(1_000), stories::parallel(10_000_000))),
+    ];
+    let mut tables: Vec<Table> = builders.iter().map(|b| time_story(b(), budget)).collect();
+    tables.push(time_story(exprset::story(&checked), budget));
+
+    // Python, measured the same day on the same inputs.
+    let py = if no_python {
+        Err("left out (--no-python)".to_string())
+    } else {
+        eprintln!("python: benches/python/bench.py");
+        python(root, quick)
+    };
+    let mut py_notes = Vec::new();
+    match &py {
+        Ok((rows, comments)) => {
+            py_notes.extend(comments.iter().cloned());
+            for (story, row, checksum) in rows {
+                let Some(t) = tables.iter_mut().find(|t| t.id == story) else {
+                    continue;
+                };
+                let mut row = Row {
+                    name: row.name.clone(),
+                    kind: row.kind,
+                    size: row.size.clone(),
+                    per: row.per,
+                    times: row.times,
+                    runs: row.runs,
+                    note: None,
+                };
+                // Same work as the Rust rows of that size: same checksum.
+                let expect = t.expects.iter().find(|(s, _)| *s == row.size);
+                if let Some(&(_, e)) = expect
+                    && !agree(*checksum, e)
+                {
+                    row.note = Some(format!("answer differs: {checksum:e}, Rust {e:e}"));
+                    row.times = None;
+                }
+                t.rows.push(row);
+            }
+        }
+        Err(why) => py_notes.push(format!("Python rows skipped: {why}.")),
+    }
+
+    // The report.
+    let lock = locked(root);
+    let v = |n: &str| lock.get(n).cloned().unwrap_or_else(|| "?".to_string());
+    let rustc = first_line("rustc", &["--version"]).unwrap_or_else(|| "unknown".to_string());
+    let commit = first_line(
+        "git",
+        &[
+            "-C",
+            &root.to_string_lossy(),
+            "rev-parse",
+            "--short",
+            "HEAD",
+        ],
+    )
+    .unwrap_or_else(|| "unknown".to_string());
+    let dirty = Command::new("git")
+        .args(["-C", &root.to_string_lossy(), "status", "--porcelain"])
+        .output()
+        .map(|o| !o.stdout.is_empty())
+        .unwrap_or(false);
+    let cores = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(0);
+    let mut md = String::new();
+    let _ = writeln!(
+        md,
+        "# exprjit benchmarks\n\n\
+         Produced by `cargo run --release --example report{}` on {}; do not edit by hand.\n\
+         Each story is a short version of a group of `cargo bench --bench peers` \
+         (`-- GROUP` runs one with criterion): the same contenders and data, each run \
+         many times (at least 5, about {} ms of runs each) after one warm-up; median and \
+         minimum of the runs. Ratios are of the median time per unit of work (element, \
+         call, step) against the story's baseline, hand-written Rust (release) unless the \
+         table says otherwise; below 1× is faster than the baseline. Variables change \
+         between evaluations, so nothing can be cached. The whole report took {:.0} s.\n",
+        if quick { " -- --quick" } else { "" },
+        today(),
+        budget.as_millis(),
+        0.0
+    );
+    let python_line = py_notes.join("; ");
+    let _ = writeln!(
+        md,
+        "## Machine\n\n\
+         | | |\n| --- | --- |\n\
+         | CPU | {} |\n| cores | {cores} |\n| rustc | {rustc} |\n\
+         | exprjit | {} (commit {commit}{}) |\n| cranelift | {} |\n| criterion | {} |\n\
+         | Python | {python_line} |\n",
+        cpu_model(),
+        env!("CARGO_PKG_VERSION"),
+        if dirty { ", uncommitted changes" } else { "" },
+        v("cranelift-codegen"),
+        v("criterion"),
+    );
+    md.push_str("## Contenders\n\n| contender | what it is |\n| --- | --- |\n");
+    md.push_str(
+        "| jit | exprjit's compiled code (`Engine::new()`: rewrites on, `MathMode::Fast`), loops inside the JIT code, serial unless the name says otherwise |\n\
+         | jit_libm | the same with `MathMode::Libm` (glibc `cos`, one call per lane) |\n\
+         | jit_no_rewrite, jit_pow | `x^3` with rewrites off (a `pow` call); `pow(x, 3)` with rewrites on |\n\
+         | jit_map | the formula compiled as a map kernel (`Engine::map`) |\n\
+         | interpreter | exprjit's reference interpreter on the same rewritten program |\n\
+         | rust, rust_* | the same work hand-written in Rust, compiled with `--release` |\n",
+    );
+    for p in PEERS {
+        let _ = writeln!(
+            md,
+            "| {} | {} {} (dev-dependency), in a Rust loop: {} |",
+            p.name(),
+            p.name(),
+            v(p.name()),
+            p.path()
+        );
+    }
+    md.push_str("| numpy, numexpr, numba, python | `benches/python/bench.py` on the same inputs (numexpr on 1 thread) |\n\n");
+    md.push_str("Peers are given each formula in their own spelling of the same functions and constants (e.g. evalexpr's `math::cos`, float literals for evalexpr, exmex's `PI`); operators and precedence are left as the crate reads them.\n\n");
+    headline(&mut md, &tables);
+    for t in &tables {
+        let _ = writeln!(md, "## {}\n\n{}\n", t.id, t.title);
+        let base = if t.baseline == "rust" {
+            "× Rust".to_string()
+        } else {
+            format!("× {}", t.baseline)
+        };
+        let _ = writeln!(
+            md,
+            "| contender | kind | size | median | min | per {} | {base} |\n| --- | --- | --- | ---: | ---: | ---: | ---: |",
+            t.unit
+        );
+        for r in &t.rows {
+            match (r.times, t.ratio(r)) {
+                (Some((m, min)), q) => {
+                    let _ = writeln!(
+                        md,
+                        "| {} | {} | {} | {} | {} | {} | {} |",
+                        r.name,
+                        r.kind.word(),
+                        r.size,
+                        human(m),
+                        human(min),
+                        human(m / r.per),
+                        q.map(ratio_text).unwrap_or_else(|| "—".to_string())
+                    );
+                }
+                (None, _) => {
+                    let _ = writeln!(
+                        md,
+                        "| {} | {} | {} | not timed: {} | | | |",
+                        r.name,
+                        r.kind.word(),
+                        r.size,
+                        r.note.as_deref().unwrap_or("")
+                    );
+                }
+            }
+        }
+        for s in &t.skipped {
+            let _ = writeln!(md, "\nNot in this table: {}.", s.replace('`', "'"));
+        }
+        md.push('\n');
+    }
+    expr_set_section(&mut md, &checked);
+
+    md.push_str("\n## Targets from the issues\n\nRatios from this one run. MET or MISSED as measured here; a target this run could not measure says so.\n\n");
+    md.push_str("| issue | target | measured | as | wanted | result |\n| --- | --- | ---: | --- | --- | --- |\n");
+    for g in targets(&tables) {
+        let (m, res) = match g.measured {
+            Some(q) if q.is_finite() => {
+                (ratio_text(q), if (g.met)(q) { "MET" } else { "**MISSED**" })
+            }
+            _ => ("—".to_string(), "not measured"),
+        };
+        let _ = writeln!(
+            md,
+            "| {} | {} | {m} | {} | {} | {res} |",
+            g.issue, g.what, g.how, g.want
+        );
+    }
+    md.push_str("\n![ratio to baseline per story](docs/benchmarks.svg)\n");
+
+    let took = started.elapsed().as_secs_f64();
+    let md = md.replacen(
+        "The whole report took 0 s.",
+        &format!("The whole report took {took:.0} s."),
+        1,
+    );
+    std::fs::write(root.join("BENCHMARKS.md"), md).expect("write BENCHMARKS.md");
+    std::fs::create_dir_all(root.join("docs")).expect("docs/");
+    std::fs::write(root.join("docs/benchmarks.svg"), svg(&tables)).expect("write svg");
+    eprintln!("wrote BENCHMARKS.md and docs/benchmarks.svg in {took:.0} s");
+}
