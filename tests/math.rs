@@ -13,7 +13,7 @@ use exprjit::{Engine, Input, MathMode};
 /// (inputs such as 1.5707963267948966 are the doubles next to pi/2, not the
 /// constants themselves).
 #[allow(clippy::approx_constant)]
-const CASES: [(&str, f64, f64); 89] = [
+const CASES: [(&str, f64, f64); 113] = [
     ("sin", 1.0, 0.8414709848078965),
     ("sin", 3.0, 0.1411200080598672),
     ("sin", -0.5, -0.479425538604203),
@@ -103,6 +103,30 @@ const CASES: [(&str, f64, f64); 89] = [
     ("log1p", -0.999999, -13.815510557935518),
     ("log1p", 3.0, 1.3862943611198906),
     ("log1p", 1e-300, 1e-300),
+    ("atan", 0.5, 0.4636476090008061),
+    ("atan", -2.0, -1.1071487177940904),
+    ("atan", 1e-08, 1e-08),
+    ("atan", 10000000000.0, 1.5707963266948965),
+    ("atan", 0.41421356237309503, 0.39269908169872414),
+    ("atan", 1.0000000001, 0.7853981634474483),
+    ("sinh", 1e-08, 1e-08),
+    ("sinh", 0.3, 0.3045202934471426),
+    ("sinh", -2.0, -3.6268604078470186),
+    ("sinh", 19.9, 219497811.3677529),
+    ("sinh", 21.0, 659407867.2416073),
+    ("sinh", 710.0, 1.1169973830808555e+308),
+    ("cosh", 1e-08, 1.0),
+    ("cosh", 0.3, 1.0453385141288605),
+    ("cosh", -2.0, 3.7621956910836314),
+    ("cosh", 19.9, 219497811.3677529),
+    ("cosh", 21.0, 659407867.2416073),
+    ("cosh", 710.4, 1.6663642832806496e+308),
+    ("tanh", 1e-08, 1e-08),
+    ("tanh", 0.3, 0.2913126124515909),
+    ("tanh", -0.49, -0.4542164326822591),
+    ("tanh", 2.0, 0.9640275800758169),
+    ("tanh", 19.0, 0.9999999999999999),
+    ("tanh", 25.0, 1.0),
 ];
 
 fn inline_functions() -> Vec<MathFn> {
@@ -173,6 +197,18 @@ fn special_values_follow_c99() {
     assert_eq!(eval("log1p(x)", -1.0), -inf);
     assert!(eval("log1p(x)", -1.5).is_nan());
     assert_eq!(eval("log1p(x)", inf), inf);
+    for f in ["atan(x)", "sinh(x)", "tanh(x)"] {
+        assert_eq!(bits(eval(f, -0.0)), bits(-0.0), "{f} at -0");
+        assert!(eval(f, nan).is_nan(), "{f} at NaN");
+    }
+    assert_eq!(eval("atan(x)", inf), std::f64::consts::FRAC_PI_2);
+    assert_eq!(eval("atan(x)", -inf), -std::f64::consts::FRAC_PI_2);
+    assert_eq!(eval("sinh(x)", -inf), -inf);
+    assert_eq!(eval("sinh(x)", 711.0), inf);
+    assert_eq!(eval("cosh(x)", -inf), inf);
+    assert_eq!(eval("cosh(x)", -0.0), 1.0);
+    assert_eq!(eval("tanh(x)", inf), 1.0);
+    assert_eq!(eval("tanh(x)", -30.0), -1.0);
 }
 
 /// Arguments for the lane tests: awkward values, ordinary ones, and huge

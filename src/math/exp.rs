@@ -151,3 +151,189 @@ pub(super) fn expm1<A: Arith>(a: &mut A, x: A::F) -> A::F {
     let v = a.select(is_large, large, moderate);
     keep_zero(a, x, v)
 }
+
+/// `e^x` as an unevaluated sum `(hi, lo)` (error near 2^-100 relative),
+/// for `|x| <= 20`.
+fn exp_two_double<A: Arith>(a: &mut A, x: A::F) -> (A::F, A::F) {
+    let k = round_mul(a, x, INV_LN2);
+    let (r, r_lo) = reduce_ln2(a, x, k.f);
+    let (u_hi, u_lo) = expm1_reduced(a, r, r_lo);
+    let one = a.f(1.0);
+    let s = a.add(one, u_hi);
+    let d = a.sub(one, s);
+    let e = a.add(d, u_hi);
+    let lo = a.add(e, u_lo);
+    let p = super::util::pow2(a, k.i); // 2^k, |k| <= 29: exact scaling
+    let hi = a.mul(p, s);
+    let lo = a.mul(p, lo);
+    (hi, lo)
+}
+
+/// `e^x / 2` for `0 <= x <= 711` (and NaN), rounded once.
+fn half_exp<A: Arith>(a: &mut A, x: A::F) -> A::F {
+    let x = clamp(a, x, -746.0, 711.0);
+    let k = round_mul(a, x, INV_LN2);
+    let (r, r_lo) = reduce_ln2(a, x, k.f);
+    let (hi, lo) = expm1_reduced(a, r, r_lo);
+    let e = one_plus(a, hi, lo);
+    let one = a.f(1.0);
+    let one_i = a.i(1);
+    let k = Rounded::<A> {
+        f: a.sub(k.f, one),
+        i: a.isub(k.i, one_i),
+    };
+    scale(a, e, &k)
+}
+
+/// `(e^y ± e^-y)` for `y = min(|x|, 20)` as unevaluated sums:
+/// `((sum, sum_lo), (difference, difference_lo))`.
+fn sum_and_difference<A: Arith>(a: &mut A, ax: A::F) -> ((A::F, A::F), (A::F, A::F)) {
+    let y = clamp(a, ax, 0.0, 20.0);
+    let (e, e_lo) = exp_two_double(a, y);
+    // 1/e as a sum of two doubles.
+    let one = a.f(1.0);
+    let q = a.div(one, e);
+    let nq = a.neg(q);
+    let resid = a.fma(nq, e, one);
+    let resid = a.fma(nq, e_lo, resid);
+    let q_lo = a.div(resid, e);
+    let (s, se) = two_sum(a, e, q);
+    let s_lo = a.add(e_lo, q_lo);
+    let s_lo = a.add(se, s_lo);
+    let nq = a.neg(q);
+    let (d, de) = two_sum(a, e, nq);
+    let d_lo = a.sub(e_lo, q_lo);
+    let d_lo = a.add(de, d_lo);
+    ((s, s_lo), (d, d_lo))
+}
+
+/// `1/3!, 1/5!, …, 1/17!`: `(sinh x - x) / x^3` in `x^2`.
+const SINH_SERIES: [f64; 8] = {
+    let mut out = [0.0; 8];
+    let mut fact = 6.0;
+    let mut n = 3;
+    let mut i = 0;
+    while i < 8 {
+        out[i] = 1.0 / fact;
+        fact *= ((n + 1) * (n + 2)) as f64;
+        n += 2;
+        i += 1;
+    }
+    out
+};
+
+/// `1/4!, 1/6!, …, 1/18!`: `(cosh x - 1 - x^2/2) / x^4` in `x^2`.
+const COSH_SERIES: [f64; 8] = {
+    let mut out = [0.0; 8];
+    let mut fact = 24.0;
+    let mut n = 4;
+    let mut i = 0;
+    while i < 8 {
+        out[i] = 1.0 / fact;
+        fact *= ((n + 1) * (n + 2)) as f64;
+        n += 2;
+        i += 1;
+    }
+    out
+};
+
+/// For `|x| < 1/2`: `sinh x = x + t` and `cosh x = c + c_lo`, from their
+/// series (no cancellation at small `x`).
+fn small_sinh_cosh<A: Arith>(a: &mut A, x: A::F) -> (A::F, A::F, A::F) {
+    let z = a.mul(x, x);
+    let nz = a.neg(z);
+    let z_lo = a.fma(x, x, nz);
+    let s = poly(a, z, &SINH_SERIES);
+    let x3 = a.mul(x, z);
+    let t = a.mul(x3, s);
+    let c = poly(a, z, &COSH_SERIES);
+    let zz = a.mul(z, z);
+    let half = a.f(0.5);
+    let hz = a.mul(half, z); // exact
+    let one = a.f(1.0);
+    let ch = a.add(one, hz);
+    let d = a.sub(one, ch);
+    let e = a.add(d, hz);
+    let tail = a.fma(half, z_lo, e);
+    let ch_lo = a.fma(zz, c, tail);
+    (t, ch, ch_lo)
+}
+
+/// Hyperbolic cosine: `(e^|x| + e^-|x|)/2`, or `e^|x|/2` above 20.
+pub(super) fn cosh<A: Arith>(a: &mut A, x: A::F) -> A::F {
+    let ax = a.abs(x);
+    let ((s, s_lo), _) = sum_and_difference(a, ax);
+    let half = a.f(0.5);
+    let v = a.add(s, s_lo);
+    let small = a.mul(v, half);
+    let large = half_exp(a, ax);
+    let twenty = a.f(20.0);
+    let is_large = a.lt(twenty, ax);
+    a.select(is_large, large, small)
+}
+
+/// Hyperbolic sine: `(e^|x| - e^-|x|)/2` with the sign of `x` (no
+/// cancellation: both exponentials carry ~100 bits), or `e^|x|/2` above 20.
+pub(super) fn sinh<A: Arith>(a: &mut A, x: A::F) -> A::F {
+    let ax = a.abs(x);
+    let (_, (d, d_lo)) = sum_and_difference(a, ax);
+    let half = a.f(0.5);
+    let v = a.add(d, d_lo);
+    let small = a.mul(v, half);
+    let large = half_exp(a, ax);
+    let twenty = a.f(20.0);
+    let is_large = a.lt(twenty, ax);
+    let v = a.select(is_large, large, small);
+    let v = with_sign_of(a, v, x);
+    // |x| < 1/2: the series.
+    let (t, _, _) = small_sinh_cosh(a, x);
+    let series = a.add(x, t);
+    let lim = a.f(0.5);
+    let is_small = a.lt(ax, lim);
+    let v = a.select(is_small, series, v);
+    keep_zero(a, x, v)
+}
+
+/// Hyperbolic tangent: the difference over the sum, or ±1 above 20.
+pub(super) fn tanh<A: Arith>(a: &mut A, x: A::F) -> A::F {
+    let ax = a.abs(x);
+    let ((s, s_lo), (d, d_lo)) = sum_and_difference(a, ax);
+    let q = a.div(d, s);
+    let nq = a.neg(q);
+    let resid = a.fma(nq, s, d);
+    let resid = a.add(resid, d_lo);
+    let resid = a.fma(nq, s_lo, resid);
+    let q_lo = a.div(resid, s);
+    let v = a.add(q, q_lo);
+    let v = with_sign_of(a, v, x);
+    // |x| < 1/2: sinh/cosh from the series, divided with a correction.
+    let (t, c0, c0_lo) = small_sinh_cosh(a, x);
+    // Both as normalized pairs before the corrected division.
+    let c = a.add(c0, c0_lo);
+    let dc = a.sub(c0, c);
+    let c_lo = a.add(dc, c0_lo);
+    let n = a.add(x, t);
+    let dn = a.sub(x, n);
+    let n_lo = a.add(dn, t);
+    let q = a.div(n, c);
+    let nq = a.neg(q);
+    let resid = a.fma(nq, c, n);
+    let resid = a.add(resid, n_lo);
+    let resid = a.fma(nq, c_lo, resid);
+    let q_lo = a.div(resid, c);
+    let series = a.add(q, q_lo);
+    let lim = a.f(0.5);
+    let is_small = a.lt(ax, lim);
+    let v = a.select(is_small, series, v);
+    keep_zero(a, x, v)
+}
+
+/// `|v|` with the sign of `x` (`v` non-negative or NaN).
+fn with_sign_of<A: Arith>(a: &mut A, v: A::F, x: A::F) -> A::F {
+    let sign_mask = a.i(1 << 63);
+    let xb = a.bits_of(x);
+    let sign = a.iand(xb, sign_mask);
+    let vb = a.bits_of(v);
+    let vb = a.ior(vb, sign);
+    a.float_of(vb)
+}

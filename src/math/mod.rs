@@ -10,6 +10,7 @@
 //!
 //! This module never imports Cranelift.
 
+mod atan;
 mod exp;
 mod log;
 mod scalar;
@@ -152,6 +153,10 @@ pub fn inline<A: Arith>(a: &mut A, f: MathFn, args: &[A::F]) -> A::F {
         MathFn::Sin => trig::sin(a, x),
         MathFn::Cos => trig::cos(a, x),
         MathFn::Tan => trig::tan(a, x),
+        MathFn::Atan => atan::atan(a, x),
+        MathFn::Sinh => exp::sinh(a, x),
+        MathFn::Cosh => exp::cosh(a, x),
+        MathFn::Tanh => exp::tanh(a, x),
         MathFn::Exp => exp::exp(a, x),
         MathFn::Exp2 => exp::exp2(a, x),
         MathFn::Expm1 => exp::expm1(a, x),
@@ -175,6 +180,10 @@ scalar_forms! {
     fast_sin => Sin;
     fast_cos => Cos;
     fast_tan => Tan;
+    fast_atan => Atan;
+    fast_sinh => Sinh;
+    fast_cosh => Cosh;
+    fast_tanh => Tanh;
     fast_exp => Exp;
     fast_exp2 => Exp2;
     fast_expm1 => Expm1;
@@ -200,6 +209,10 @@ pub fn fast_fn(f: MathFn) -> Option<NativeFn> {
         MathFn::Sin => A1(fast_sin),
         MathFn::Cos => A1(fast_cos),
         MathFn::Tan => A1(fast_tan),
+        MathFn::Atan => A1(fast_atan),
+        MathFn::Sinh => A1(fast_sinh),
+        MathFn::Cosh => A1(fast_cosh),
+        MathFn::Tanh => A1(fast_tanh),
         MathFn::Exp => A1(fast_exp),
         MathFn::Exp2 => A1(fast_exp2),
         MathFn::Expm1 => A1(fast_expm1),
