@@ -7,13 +7,13 @@ mod repl;
 use std::process::ExitCode;
 
 use exprjit::session::Session;
-use exprjit::{Error, ErrorKind, format_f64};
+use exprjit::{Error, ErrorKind, MathMode, format_f64};
 
 const USAGE: &str = "\
 usage:
   exprjit                              interactive session (type :help)
   exprjit eval EXPR [name=value]…      print the value of EXPR and exit
-  exprjit time EXPR [name=SPEC]… [--json]
+  exprjit time EXPR [name=SPEC]… [--json] [--math=libm]
                                        time EXPR; SPEC is a number or an array
                                        such as linspace(0,1,1e6), rand(1e6)
   exprjit run FILE                     run session lines from FILE
@@ -79,7 +79,10 @@ fn eval(args: &[String]) -> Result<f64, Error> {
 /// `time EXPR name=SPEC ... [--json]`: a session measurement from the shell.
 fn time(args: &[String]) -> Result<String, Error> {
     let json = args.iter().any(|a| a == "--json");
-    let mut rest = args.iter().filter(|a| *a != "--json");
+    let math = args.iter().find_map(|a| a.strip_prefix("--math="));
+    let mut rest = args
+        .iter()
+        .filter(|a| *a != "--json" && !a.starts_with("--math="));
     let Some(formula) = rest.next() else {
         return Err(Error::new(
             ErrorKind::Syntax,
@@ -87,6 +90,15 @@ fn time(args: &[String]) -> Result<String, Error> {
         ));
     };
     let mut session = Session::new();
+    if let Some(mode) = math {
+        let mode = MathMode::from_name(mode).ok_or_else(|| {
+            Error::new(
+                ErrorKind::InvalidValue,
+                format!("`--math={mode}`: the math mode is fast or libm"),
+            )
+        })?;
+        session.set_math(mode);
+    }
     for spec in rest {
         let Some((name, value)) = spec.split_once('=') else {
             return Err(Error::new(

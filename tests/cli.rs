@@ -114,6 +114,12 @@ fn time_from_the_shell_in_text_and_json() {
     let (code, _, err) = exprjit(&["time", "x^3", "x=linspace(0,1)"]);
     assert_eq!(code, 2);
     assert!(err.contains("usage: linspace(start, stop, n)"), "{err}");
+    let (code, out, _) = exprjit(&["time", "cos(x)", "x=linspace(0,9,1e4)", "--math=libm"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("ns/element"), "{out}");
+    let (code, _, err) = exprjit(&["time", "cos(x)", "--math=slow"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("fast or libm"), "{err}");
 }
 
 #[test]

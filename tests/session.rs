@@ -156,6 +156,15 @@ fn time_compare_ir_and_asm() {
     assert!(asm.contains("ret") && !asm.contains("unwind"), "{asm}");
     assert_eq!(say(&mut s, ":rewrites off"), "rewrites off");
     assert!(say(&mut s, ":ir x^3").starts_with("rewritten: x^3"));
+    assert_eq!(say(&mut s, ":math"), "math is fast");
+    assert_eq!(say(&mut s, ":math libm"), "math libm");
+    assert_eq!(say(&mut s, ":math"), "math is libm");
+    let t = say(&mut s, ":time --math fast --threads 1 cos(x)");
+    assert!(t.contains("ns/element"), "{t}");
+    let e = say(&mut s, ":math quick");
+    assert!(e.contains("not a math mode"), "{e}");
+    let e = say(&mut s, ":time --math slow cos(x)");
+    assert!(e.contains("--math needs fast or libm"), "{e}");
 }
 
 #[test]

@@ -185,9 +185,12 @@ fn half_exp<A: Arith>(a: &mut A, x: A::F) -> A::F {
     scale(a, e, &k)
 }
 
+/// A value as an unevaluated sum of two doubles.
+type TwoDouble<A> = (<A as Arith>::F, <A as Arith>::F);
+
 /// `(e^y ± e^-y)` for `y = min(|x|, 20)` as unevaluated sums:
 /// `((sum, sum_lo), (difference, difference_lo))`.
-fn sum_and_difference<A: Arith>(a: &mut A, ax: A::F) -> ((A::F, A::F), (A::F, A::F)) {
+fn sum_and_difference<A: Arith>(a: &mut A, ax: A::F) -> (TwoDouble<A>, TwoDouble<A>) {
     let y = clamp(a, ax, 0.0, 20.0);
     let (e, e_lo) = exp_two_double(a, y);
     // 1/e as a sum of two doubles.

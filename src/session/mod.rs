@@ -23,7 +23,7 @@ use std::time::{Duration, Instant};
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::kernels::{Input, MapKernel, Parallel};
-use crate::{Engine, format_f64};
+use crate::{Engine, MathMode, format_f64};
 use timing::{Timing, human, time_it};
 
 /// A session variable.
@@ -45,7 +45,7 @@ pub enum Reply {
 }
 
 /// Commands, for `:help` and completion.
-pub const COMMANDS: [&str; 11] = [
+pub const COMMANDS: [&str; 12] = [
     ":help",
     ":vars",
     ":time",
@@ -55,6 +55,7 @@ pub const COMMANDS: [&str; 11] = [
     ":seed",
     ":rewrites",
     ":threads",
+    ":math",
     ":clear",
     ":quit",
 ];
@@ -71,7 +72,7 @@ Formulas
   y + h*y^2*cos(t+y)         a value, or for arrays: length, first, last, min, max, mean
 Commands
   :time FORMULA              compile time; best and median per call, JIT and interpreter
-       options before the formula: --threads N, --no-rewrites
+       options before the formula: --threads N, --no-rewrites, --math libm|fast
   :compare F1 ; F2 ; …       one timing table, e.g. :compare x^3 ; pow(x, 3) ; x*x*x
   :recur y <- F ; t = G ; steps=1e6 [; every=K]
                              a recurrence from the session's y (state updates use <-,
@@ -86,6 +87,7 @@ Commands
   :seed N                    seed rand and randn
   :rewrites on|off           constant folding, exact identities, x^n as multiplies
   :threads N                 threads for array formulas (0: all cores, 1: serial)
+  :math fast|libm            inline vector math (default) or C library calls
   :clear                     forget all variables
   :quit                      leave (also Ctrl-D); Ctrl-C stops a long run
 Functions: sin cos tan asin acos atan sinh cosh tanh asinh acosh atanh exp exp2
@@ -96,6 +98,7 @@ hypot min max fmod clamp fma if; constants pi e.";
 pub struct Session {
     vars: BTreeMap<String, Value>,
     rewrites: bool,
+    math: MathMode,
     threads: usize,
     rng: u64,
     interrupt: Arc<AtomicBool>,
@@ -113,6 +116,7 @@ impl Default for Session {
 struct TimeOptions<'a> {
     threads: Option<usize>,
     rewrites: Option<bool>,
+    math: Option<MathMode>,
     formula: &'a str,
 }
 
@@ -207,6 +211,7 @@ impl Session {
         Session {
             vars: BTreeMap::new(),
             rewrites: true,
+            math: MathMode::default(),
             threads: 0,
             rng: 0,
             interrupt: Arc::new(AtomicBool::new(false)),
@@ -223,6 +228,12 @@ impl Session {
     /// Set this flag (from a Ctrl-C handler) to stop a running measurement.
     pub fn interrupt_flag(&self) -> Arc<AtomicBool> {
         self.interrupt.clone()
+    }
+
+    /// Chooses inline math (`MathMode::Fast`, the default) or C library
+    /// calls for everything the session compiles from now on (`:math`).
+    pub fn set_math(&mut self, math: MathMode) {
+        self.math = math;
     }
 
     /// Time spent per measurement after the first call (default 300 ms).
@@ -301,6 +312,17 @@ impl Session {
                     if self.rewrites { "on" } else { "off" }
                 )),
             },
+            "math" => match MathMode::from_name(rest) {
+                Some(m) => {
+                    self.math = m;
+                    Ok(format!("math {}", m.name()))
+                }
+                None if rest.is_empty() => Ok(format!("math is {}", self.math.name())),
+                None => Err(Error::new(
+                    ErrorKind::InvalidValue,
+                    format!("`{rest}` is not a math mode; use :math fast or :math libm"),
+                )),
+            },
             "threads" => match rest.parse::<usize>() {
                 Ok(t) => {
                     self.threads = t;
@@ -330,7 +352,7 @@ impl Session {
     }
 
     fn engine(&self, rewrites: bool) -> Engine {
-        Engine::new().with_rewrites(rewrites)
+        Engine::new().with_rewrites(rewrites).with_math(self.math)
     }
 
     fn parallel(&self, threads: usize) -> Parallel {
@@ -572,6 +594,7 @@ impl Session {
         let mut opts = TimeOptions {
             threads: None,
             rewrites: None,
+            math: None,
             formula: text,
         };
         loop {
@@ -579,6 +602,16 @@ impl Session {
             if let Some(r) = rest.strip_prefix("--no-rewrites") {
                 opts.rewrites = Some(false);
                 opts.formula = r;
+            } else if let Some(r) = rest.strip_prefix("--math") {
+                let r = r.trim_start();
+                let end = r.find(char::is_whitespace).unwrap_or(r.len());
+                opts.math = Some(MathMode::from_name(&r[..end]).ok_or_else(|| {
+                    Error::new(
+                        ErrorKind::InvalidValue,
+                        "--math needs fast or libm, e.g. --math libm",
+                    )
+                })?);
+                opts.formula = &r[end..];
             } else if let Some(r) = rest.strip_prefix("--threads") {
                 let r = r.trim_start();
                 let end = r.find(char::is_whitespace).unwrap_or(r.len());
@@ -607,13 +640,16 @@ impl Session {
         self.time(&TimeOptions {
             threads: None,
             rewrites: None,
+            math: None,
             formula,
         })
     }
 
     fn time(&self, opts: &TimeOptions<'_>) -> Result<Report> {
         let interrupted = || Error::new(ErrorKind::Limit, "interrupted");
-        let engine = self.engine(opts.rewrites.unwrap_or(self.rewrites));
+        let engine = self
+            .engine(opts.rewrites.unwrap_or(self.rewrites))
+            .with_math(opts.math.unwrap_or(self.math));
         let formula = opts.formula;
         let t0 = Instant::now();
         let expr = engine.parse(formula)?;
