@@ -209,6 +209,12 @@ fn special_values_follow_c99() {
     assert_eq!(eval("cosh(x)", -0.0), 1.0);
     assert_eq!(eval("tanh(x)", inf), 1.0);
     assert_eq!(eval("tanh(x)", -30.0), -1.0);
+    assert_eq!(eval("cbrt(x)", -8.0), -2.0);
+    assert_eq!(eval("cbrt(x)", 27.0), 3.0);
+    assert_eq!(eval("cbrt(x)", 5e-324), 2f64.powi(-358));
+    assert_eq!(eval("cbrt(x)", -inf), -inf);
+    assert_eq!(bits(eval("cbrt(x)", -0.0)), bits(-0.0));
+    assert!(eval("cbrt(x)", nan).is_nan());
 }
 
 /// Arguments for the lane tests: awkward values, ordinary ones, and huge

@@ -11,6 +11,7 @@
 //! This module never imports Cranelift.
 
 mod atan;
+mod cbrt;
 mod exp;
 mod log;
 mod scalar;
@@ -154,6 +155,7 @@ pub fn inline<A: Arith>(a: &mut A, f: MathFn, args: &[A::F]) -> A::F {
         MathFn::Cos => trig::cos(a, x),
         MathFn::Tan => trig::tan(a, x),
         MathFn::Atan => atan::atan(a, x),
+        MathFn::Cbrt => cbrt::cbrt(a, x),
         MathFn::Sinh => exp::sinh(a, x),
         MathFn::Cosh => exp::cosh(a, x),
         MathFn::Tanh => exp::tanh(a, x),
@@ -181,6 +183,7 @@ scalar_forms! {
     fast_cos => Cos;
     fast_tan => Tan;
     fast_atan => Atan;
+    fast_cbrt => Cbrt;
     fast_sinh => Sinh;
     fast_cosh => Cosh;
     fast_tanh => Tanh;
@@ -210,6 +213,7 @@ pub fn fast_fn(f: MathFn) -> Option<NativeFn> {
         MathFn::Cos => A1(fast_cos),
         MathFn::Tan => A1(fast_tan),
         MathFn::Atan => A1(fast_atan),
+        MathFn::Cbrt => A1(fast_cbrt),
         MathFn::Sinh => A1(fast_sinh),
         MathFn::Cosh => A1(fast_cosh),
         MathFn::Tanh => A1(fast_tanh),
