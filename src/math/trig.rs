@@ -70,11 +70,9 @@ fn reduce<A: Arith>(a: &mut A, x: A::F) -> (super::util::Rounded<A>, A::F, A::F)
     let (r2, e) = two_sum(a, r1, np);
     let pc = a.f(PIO2_C);
     let qc = a.fma(q.f, pc, p_lo);
-    // r2 + lo is r to ~2^-100 absolute; |lo| is at most half an ulp of r2
-    // (plus ~1e-26), so the pair needs no renormalizing, and r2 is ready
-    // a dozen cycles sooner (latency matters in recurrences).
     let lo = a.sub(e, qc);
-    (q, r2, lo)
+    let (r, r_lo) = two_sum(a, r2, lo);
+    (q, r, r_lo)
 }
 
 /// `sin(r + r_lo)` as `(hi, lo)`.
