@@ -8,7 +8,7 @@
 //! with their error terms, rounding once at the end.
 
 use super::Arith;
-use super::util::{keep_zero, poly, two_sum};
+use super::util::{keep_zero, poly, two_sum, with_sign_of};
 
 /// `tan(pi/8)`, the second fold's threshold.
 const TAN_PI_8: f64 = 0.414_213_562_373_095_03;
@@ -90,12 +90,6 @@ pub(super) fn atan<A: Arith>(a: &mut A, x: A::F) -> A::F {
     let inf = a.f(f64::INFINITY);
     let is_inf = a.eq(ax, inf);
     let v = a.select(is_inf, pi2, v);
-    // The sign of x.
-    let sign_mask = a.i(1 << 63);
-    let xb = a.bits_of(x);
-    let sign = a.iand(xb, sign_mask);
-    let vb = a.bits_of(v);
-    let vb = a.ior(vb, sign);
-    let v = a.float_of(vb);
+    let v = with_sign_of(a, v, x);
     keep_zero(a, x, v)
 }

@@ -7,7 +7,7 @@
 //! left.
 
 use super::Arith;
-use super::util::{keep_zero, pow2, round_mul, two_prod};
+use super::util::{keep_zero, pow2, round_mul, two_prod, with_sign_of};
 
 /// Least-squares (relative) fit of `cbrt` on [1, 8).
 const GUESS: [f64; 3] = [
@@ -82,12 +82,7 @@ pub(super) fn cbrt<A: Arith>(a: &mut A, x: A::F) -> A::F {
     let k = a.isub(q.i, k.i);
     let scale = pow2(a, k);
     let y = a.mul(y, scale);
-    let sign_mask = a.i(1 << 63);
-    let xb = a.bits_of(x);
-    let sign = a.iand(xb, sign_mask);
-    let yb = a.bits_of(y);
-    let yb = a.ior(yb, sign);
-    let y = a.float_of(yb);
+    let y = with_sign_of(a, y, x);
     let inf = a.f(f64::INFINITY);
     let finite = a.lt(ax, inf);
     let y = a.select(finite, y, x);

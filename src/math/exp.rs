@@ -8,7 +8,9 @@
 //! once.
 
 use super::Arith;
-use super::util::{Rounded, clamp, keep_zero, poly, round_mul, scale, two_sum};
+use super::util::{
+    Rounded, clamp, keep_zero, normalize, poly, round_mul, scale, two_sum, with_sign_of,
+};
 
 /// `1/ln2`.
 const INV_LN2: f64 = std::f64::consts::LOG2_E;
@@ -312,12 +314,8 @@ pub(super) fn tanh<A: Arith>(a: &mut A, x: A::F) -> A::F {
     // |x| < 1/2: sinh/cosh from the series, divided with a correction.
     let (t, c0, c0_lo) = small_sinh_cosh(a, x);
     // Both as normalized pairs before the corrected division.
-    let c = a.add(c0, c0_lo);
-    let dc = a.sub(c0, c);
-    let c_lo = a.add(dc, c0_lo);
-    let n = a.add(x, t);
-    let dn = a.sub(x, n);
-    let n_lo = a.add(dn, t);
+    let (c, c_lo) = normalize(a, c0, c0_lo);
+    let (n, n_lo) = normalize(a, x, t);
     let q = a.div(n, c);
     let nq = a.neg(q);
     let resid = a.fma(nq, c, n);
@@ -329,14 +327,4 @@ pub(super) fn tanh<A: Arith>(a: &mut A, x: A::F) -> A::F {
     let is_small = a.lt(ax, lim);
     let v = a.select(is_small, series, v);
     keep_zero(a, x, v)
-}
-
-/// `|v|` with the sign of `x` (`v` non-negative or NaN).
-fn with_sign_of<A: Arith>(a: &mut A, v: A::F, x: A::F) -> A::F {
-    let sign_mask = a.i(1 << 63);
-    let xb = a.bits_of(x);
-    let sign = a.iand(xb, sign_mask);
-    let vb = a.bits_of(v);
-    let vb = a.ior(vb, sign);
-    a.float_of(vb)
 }

@@ -11,7 +11,9 @@
 //! `cos` is 8 ulp off).
 
 use super::Arith;
-use super::util::{flip_sign_by_bit, keep_zero, odd, poly, round_mul, two_prod, two_sum};
+use super::util::{
+    flip_sign_by_bit, keep_zero, normalize, odd, poly, round_mul, two_prod, two_sum,
+};
 use crate::functions::NativeFn;
 
 const TWO_OVER_PI: f64 = std::f64::consts::FRAC_2_PI;
@@ -109,14 +111,6 @@ fn cos_parts<A: Arith>(a: &mut A, r: A::F, r_lo: A::F) -> (A::F, A::F) {
     let tail = a.fma(nr, r_lo, tail);
     let lo = a.add(corr, tail);
     (w, lo)
-}
-
-/// `hi + lo` as the rounded sum and its error, for `|hi| >= |lo|`.
-fn normalize<A: Arith>(a: &mut A, hi: A::F, lo: A::F) -> (A::F, A::F) {
-    let s = a.add(hi, lo);
-    let d = a.sub(hi, s);
-    let e = a.add(d, lo);
-    (s, e)
 }
 
 extern "C" fn exact_sin(x: f64) -> f64 {

@@ -116,6 +116,26 @@ pub(super) fn keep_zero<A: Arith>(a: &mut A, x: A::F, y: A::F) -> A::F {
     a.select(is_zero, x, y)
 }
 
+/// `|v|` with the sign of `x` (`v` non-negative or NaN): the sign bit
+/// of `x` ORed into `v`.
+pub(super) fn with_sign_of<A: Arith>(a: &mut A, v: A::F, x: A::F) -> A::F {
+    let sign_mask = a.i(1 << 63);
+    let xb = a.bits_of(x);
+    let sign = a.iand(xb, sign_mask);
+    let vb = a.bits_of(v);
+    let vb = a.ior(vb, sign);
+    a.float_of(vb)
+}
+
+/// `hi + lo` as the rounded sum and its error, for `|hi| >= |lo|` (fast
+/// two-sum).
+pub(super) fn normalize<A: Arith>(a: &mut A, hi: A::F, lo: A::F) -> (A::F, A::F) {
+    let s = a.add(hi, lo);
+    let d = a.sub(hi, s);
+    let e = a.add(d, lo);
+    (s, e)
+}
+
 /// Flips the sign of `x` where bit `bit` of the integer `k` is set.
 pub(super) fn flip_sign_by_bit<A: Arith>(a: &mut A, x: A::F, k: A::I, bit: u32) -> A::F {
     let shifted = a.shl(k, 63 - bit);
