@@ -226,6 +226,11 @@ fn mixed_arguments() -> Vec<f64> {
     xs.extend([
         1e22, -1e22, 1048576.0, -1048575.9, 3e6, 1e300, 709.78, -745.1,
     ]);
+    // Within 2^-33 of a nonzero multiple of pi/2: the other slow path.
+    for k in [1.0, 2.0, 3.0, -4.0, 101.0, 65_536.0, -667_000.0] {
+        let x: f64 = k * std::f64::consts::FRAC_PI_2;
+        xs.extend([x, x.next_up(), x.next_down()]);
+    }
     for _ in 0..400 {
         xs.push(common::input(&mut rng));
         xs.push((rng.unit() - 0.5) * 50.0);
@@ -260,6 +265,51 @@ fn lanes_agree_with_the_interpreter_in_both_modes() {
                     );
                 }
             }
+        }
+    }
+}
+
+/// The slow paths are calls in the middle of a loop: the values live
+/// across them (a recurrence's state, a map's other terms) must survive.
+#[test]
+fn slow_paths_keep_the_loops_other_values() {
+    let engine = Engine::new();
+    let xs = mixed_arguments();
+    let text = "x + 2*x*x + sin(x)*(x + 1) + cos(3*x) - tan(x)/7";
+    let kernel = engine.map(&[text], &["x"]).unwrap();
+    let mut out = vec![0.0; xs.len()];
+    kernel.run(&[Input::Array(&xs)], &mut [&mut out]).unwrap();
+    let mut want = vec![0.0; xs.len()];
+    kernel
+        .run_reference(&[Input::Array(&xs)], &mut [&mut want])
+        .unwrap();
+    for ((x, g), w) in xs.iter().zip(&out).zip(&want) {
+        assert!(
+            same(*g, *w),
+            "{text} at {x:?}: lanes {g:?}, reference {w:?}"
+        );
+    }
+
+    // Every step's sine takes the slow path (|argument| >= 2^20), with
+    // the states and the step index live across the call.
+    let walk = engine
+        .recurrence(exprjit::RecurrenceSpec {
+            state: &["y", "z"],
+            update: &["y + sin(1e7*(i + y)) * h", "z*0.5 + cos(3e6*i + y) + y"],
+            params: &["h"],
+            ..Default::default()
+        })
+        .unwrap();
+    let run = walk
+        .run(&[0.25, 1.0], &[1e-3], &[], 300, exprjit::Keep::Every(1))
+        .unwrap();
+    let reference = walk
+        .run_reference(&[0.25, 1.0], &[1e-3], &[], 300, exprjit::Keep::Every(1))
+        .unwrap();
+    assert_eq!(run.rows(), 301);
+    for r in 0..run.rows() {
+        for (g, w) in run.row(r).iter().zip(reference.row(r)) {
+            assert!(same(*g, *w), "step {r}: {g:?} vs reference {w:?}");
         }
     }
 }

@@ -11,8 +11,8 @@
 
 use cranelift_codegen::ir::condcodes::FloatCC;
 use cranelift_codegen::ir::{
-    AbiParam, ConstantData, Endianness, InstBuilder, MemFlagsData, SigRef, Signature, Type, Value,
-    types,
+    AbiParam, ConstantData, Endianness, InstBuilder, MemFlagsData, SigRef, Signature,
+    StackSlotData, StackSlotKind, Type, Value, types,
 };
 use cranelift_codegen::isa::CallConv;
 use cranelift_frontend::FunctionBuilder;
@@ -147,6 +147,41 @@ impl Emitter {
                 result.expect("two lanes")
             }
         }
+    }
+
+    /// `slow` on `args` per lane, like [`call`](Emitter::call), but through
+    /// a register-preserving trampoline (see `jit::trampoline`), so that
+    /// values living across this rarely taken call can stay in registers.
+    /// Falls back to a plain call if the trampoline cannot be built.
+    pub(crate) fn call_preserving(
+        &mut self,
+        fb: &mut FunctionBuilder<'_>,
+        slow: crate::functions::NativeFn,
+        args: &[Value],
+    ) -> Value {
+        let Ok(trampoline) = super::trampoline::preserving(slow) else {
+            return self.call(fb, slow.address(), args);
+        };
+        let mut sig = Signature::new(super::trampoline::CALL_CONV);
+        sig.params
+            .extend((0..args.len()).map(|_| AbiParam::new(types::F64)));
+        sig.params.push(AbiParam::new(types::I64));
+        let sig = fb.import_signature(sig);
+        let slot =
+            fb.create_sized_stack_slot(StackSlotData::new(StackSlotKind::ExplicitSlot, 16, 4));
+        for lane in 0..self.lanes.count() {
+            let mut lane_args: Vec<Value> = match self.lanes {
+                Lanes::Scalar => args.to_vec(),
+                Lanes::X2 => args
+                    .iter()
+                    .map(|&a| fb.ins().extractlane(a, lane as u8))
+                    .collect(),
+            };
+            lane_args.push(fb.ins().stack_addr(types::I64, slot, (lane * 8) as i32));
+            let callee = fb.ins().iconst(types::I64, trampoline as i64);
+            fb.ins().call_indirect(sig, callee, &lane_args);
+        }
+        fb.ins().stack_load(types::I64, self.lanes.ty(), slot, 0)
     }
 
     /// `fma` per lane (a vector `fma` needs the FMA extension; without it

@@ -145,7 +145,7 @@ impl Arith for Clif<'_, '_, '_> {
             .brif(any, slow_block, &[], join, &[BlockArg::from(value)]);
         self.fb.switch_to_block(slow_block);
         self.fb.seal_block(slow_block);
-        let called = self.emitter.call(self.fb, slow.address(), args);
+        let called = self.emitter.call_preserving(self.fb, slow, args);
         let merged = self.emitter.select(self.fb, cond, called, value);
         self.fb.ins().jump(join, &[BlockArg::from(merged)]);
         self.fb.switch_to_block(join);

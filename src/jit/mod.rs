@@ -8,6 +8,7 @@
 
 pub mod codegen;
 mod mathgen;
+mod trampoline;
 
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -144,6 +145,19 @@ fn build_function_listed(
     returns: &[types::Type],
     options: JitOptions,
     body: impl FnOnce(&mut FunctionBuilder<'_>, &[cranelift_codegen::ir::Value], CallConv),
+    listing: Option<&mut Listing>,
+) -> Result<Code> {
+    build_function_as(None, params, returns, options, body, listing)
+}
+
+/// [`build_function_listed`] with the function's own calling convention
+/// (`None`: the target's default, which `body` is told in either case).
+fn build_function_as(
+    own_call_conv: Option<CallConv>,
+    params: &[types::Type],
+    returns: &[types::Type],
+    options: JitOptions,
+    body: impl FnOnce(&mut FunctionBuilder<'_>, &[cranelift_codegen::ir::Value], CallConv),
     mut listing: Option<&mut Listing>,
 ) -> Result<Code> {
     let isa = isa(options.verify)?;
@@ -151,6 +165,9 @@ fn build_function_listed(
     let frontend = isa.frontend_config();
     let mut module = JITModule::new(JITBuilder::with_isa(isa, default_libcall_names()));
     let mut ctx = module.make_context();
+    if let Some(conv) = own_call_conv {
+        ctx.func.signature.call_conv = conv;
+    }
     ctx.func
         .signature
         .params
@@ -178,6 +195,7 @@ fn build_function_listed(
         listing.clif = ctx.func.display().to_string();
         ctx.set_disasm(true);
     }
+
     module
         .define_function(id, &mut ctx)
         .map_err(|e| codegen_error("compiling", e))?;

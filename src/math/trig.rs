@@ -2,18 +2,22 @@
 //!
 //! `x = q*pi/2 + r` with `|r| <= pi/4` (a little more when `x*2/pi` rounds
 //! across a half), `pi/2` in three doubles (159 bits) and `r` kept as a sum
-//! of two doubles; then the Taylor series of `sin r` (to `r^19`) and
-//! `cos r` (to `r^18`), truncation below 2^-60 relative, and the quadrant
-//! from the low bits of `q`. For `|x| >= 2^20` the lanes concerned call
-//! musl's `sin`/`cos`/`tan` (the `libm` crate) instead, whose Payne–Hanek
-//! reduction is exact (`cos(1e22)` is right, and so is the double closest
-//! to a multiple of pi/2, 6381956970095103 * 2^797, where glibc 2.36's
-//! `cos` is 8 ulp off).
+//! of two doubles; then minimax polynomials for `sin r` (to `r^15`) and
+//! `cos r` (to `r^16`), each within 2^-63 of the function relative to the
+//! result (coefficients from `tools/remez_trig.py`), and the quadrant from
+//! the low bits of `q`.
+//!
+//! The reduction is short, because a recurrence waits for it: `r` is one
+//! fused multiply-add from `x - q*A` (exact), and the low part is computed
+//! beside it, exactly while `|q*B| <= |x - q*A| / 2`. Lanes where that
+//! fails (within 2^-33 of a nonzero multiple of pi/2) and lanes with
+//! `|x| >= 2^20` call musl's `sin`/`cos`/`tan` (the `libm` crate) instead,
+//! whose Payne–Hanek reduction is exact (`cos(1e22)` is right, and so is
+//! the double closest to a multiple of pi/2, 6381956970095103 * 2^797,
+//! where glibc 2.36's `cos` is 8 ulp off).
 
 use super::Arith;
-use super::util::{
-    flip_sign_by_bit, keep_zero, normalize, odd, poly, round_mul, two_prod, two_sum,
-};
+use super::util::{flip_sign_by_bit, keep_zero, normalize, odd, poly, round_mul};
 use crate::functions::NativeFn;
 
 const TWO_OVER_PI: f64 = std::f64::consts::FRAC_2_PI;
@@ -23,58 +27,71 @@ const PIO2_B: f64 = 6.123_233_995_736_766e-17;
 const PIO2_C: f64 = -1.497_384_904_859_169_8e-33;
 /// Above this the fast reduction is not used.
 const HUGE: f64 = 1_048_576.0;
+/// Below this `|x - q*A|` (with `q != 0`) the low part of the reduction may
+/// be inexact: `2^-33 > 2 * max |q*B|` for `|x| < 2^20`.
+const CLOSE: f64 = 1.164_153_218_269_348_1e-10;
 
-/// `(-1)^k / (2k+3)!` for k = 0..9: `(sin r - r) / r^3` in `r^2`.
-const S: [f64; 9] = alternating_inverse_factorials(3);
-/// `(-1)^k / (2k+4)!` for k = 0..8: `(cos r - 1 + r^2/2) / r^4` in `r^2`.
-const C: [f64; 8] = {
-    let full: [f64; 9] = alternating_inverse_factorials(4);
-    let mut out = [0.0; 8];
-    let mut i = 0;
-    while i < 8 {
-        out[i] = -full[i];
-        i += 1;
-    }
-    out
-};
+/// `(sin r - r) / r^3` as a polynomial in `r^2` on `|r| <= pi/4 + 1e-6`:
+/// weighted minimax, error below 2^-63 relative to `sin r`.
+const S: [f64; 7] = [
+    -0.166_666_666_666_666_66,
+    0.008_333_333_333_333_04,
+    -0.000_198_412_698_409_592_85,
+    2.755_731_907_188_010_8e-6,
+    -2.505_207_028_341_340_7e-8,
+    1.605_422_047_843_772_5e-10,
+    -7.384_541_080_778_829e-13,
+];
+/// `(cos r - 1 + r^2/2) / r^4` as a polynomial in `r^2`, same interval:
+/// error below 2^-63 relative to `cos r`.
+const C: [f64; 6] = [
+    0.041_666_666_666_666_595,
+    -0.001_388_888_888_887_334_2,
+    2.480_158_728_900_208e-5,
+    -2.755_731_421_703_886e-7,
+    2.087_570_539_602_896_6e-9,
+    -1.135_874_923_988_833_8e-11,
+];
 
-const fn alternating_inverse_factorials<const N: usize>(first: u32) -> [f64; N] {
-    let mut out = [0.0; N];
-    let mut fact = 1.0;
-    let mut n = 1;
-    while n < first {
-        n += 1;
-        fact *= n as f64;
-    }
-    let mut i = 0;
-    let mut sign = -1.0;
-    while i < N {
-        out[i] = sign / fact;
-        sign = -sign;
-        n += 1;
-        fact *= n as f64;
-        n += 1;
-        fact *= n as f64;
-        i += 1;
-    }
-    out
+/// The reduction: `x - q*pi/2` as `r + r_lo`.
+struct Reduced<A: Arith> {
+    q: super::util::Rounded<A>,
+    r: A::F,
+    r_lo: A::F,
+    /// Lanes that must take the exact slow path.
+    slow: A::M,
 }
 
-/// `x - q*pi/2` as `(q, r, r_lo)`.
-fn reduce<A: Arith>(a: &mut A, x: A::F) -> (super::util::Rounded<A>, A::F, A::F) {
+/// `x - q*pi/2`; see the module comment for when `r_lo` is exact.
+fn reduce<A: Arith>(a: &mut A, x: A::F) -> Reduced<A> {
     let q = round_mul(a, x, TWO_OVER_PI);
-    let nq = a.neg(q.f);
-    let pa = a.f(PIO2_A);
-    let r1 = a.fma(nq, pa, x); // exact for |q| < 2^20
-    let pb = a.f(PIO2_B);
-    let (p, p_lo) = two_prod(a, q.f, pb);
+    let ma = a.f(-PIO2_A);
+    let r1 = a.fma(q.f, ma, x); // exact for |q| < 2^20
+    let mb = a.f(-PIO2_B);
+    let r = a.fma(q.f, mb, r1);
+    // -q*B = p + pe exactly.
+    let p = a.mul(q.f, mb);
     let np = a.neg(p);
-    let (r2, e) = two_sum(a, r1, np);
-    let pc = a.f(PIO2_C);
-    let qc = a.fma(q.f, pc, p_lo);
-    let lo = a.sub(e, qc);
-    let (r, r_lo) = two_sum(a, r2, lo);
-    (q, r, r_lo)
+    let pe = a.fma(q.f, mb, np);
+    let mc = a.f(-PIO2_C);
+    let pe_c = a.fma(q.f, mc, pe);
+    // r1 - r is exact (Sterbenz) while |q*B| <= |r1|/2, and is then -p
+    // plus the rounding error of r, so adding p leaves that error.
+    let u = a.sub(r1, r);
+    let v = a.add(u, p);
+    let r_lo = a.add(v, pe_c);
+
+    let ax = a.abs(x);
+    let huge = a.f(HUGE);
+    let huge = a.le(huge, ax);
+    let ar1 = a.abs(r1);
+    let close = a.f(CLOSE);
+    let close = a.lt(ar1, close);
+    let half = a.f(0.5);
+    let nonzero_q = a.lt(half, ax);
+    let close = a.and(close, nonzero_q);
+    let slow = a.or(huge, close);
+    Reduced { q, r, r_lo, slow }
 }
 
 /// `sin(r + r_lo)` as `(hi, lo)`.
@@ -123,17 +140,22 @@ extern "C" fn exact_tan(x: f64) -> f64 {
     libm::tan(x)
 }
 
-/// Sends lanes with `|x| >= 2^20` (and infinities) to `slow`.
-fn huge_fallback<A: Arith>(a: &mut A, x: A::F, v: A::F, slow: extern "C" fn(f64) -> f64) -> A::F {
-    let ax = a.abs(x);
-    let huge = a.f(HUGE);
-    let is_huge = a.le(huge, ax);
-    a.fallback(is_huge, v, &[x], NativeFn::Arity1(slow))
+/// Sends the lanes the reduction flagged (huge `|x|`, infinities, close
+/// to a multiple of pi/2) to `exact`.
+fn slow_lanes<A: Arith>(
+    a: &mut A,
+    red: &Reduced<A>,
+    x: A::F,
+    v: A::F,
+    exact: extern "C" fn(f64) -> f64,
+) -> A::F {
+    a.fallback(red.slow, v, &[x], NativeFn::Arity1(exact))
 }
 
 /// Sine.
 pub(super) fn sin<A: Arith>(a: &mut A, x: A::F) -> A::F {
-    let (q, r, r_lo) = reduce(a, x);
+    let red = reduce(a, x);
+    let (q, r, r_lo) = (&red.q, red.r, red.r_lo);
     let (sh, sl) = sin_parts(a, r, r_lo);
     let (ch, cl) = cos_parts(a, r, r_lo);
     let sv = a.add(sh, sl);
@@ -142,12 +164,13 @@ pub(super) fn sin<A: Arith>(a: &mut A, x: A::F) -> A::F {
     let v = a.select(swap, cv, sv);
     let v = flip_sign_by_bit(a, v, q.i, 1);
     let v = keep_zero(a, x, v);
-    huge_fallback(a, x, v, exact_sin)
+    slow_lanes(a, &red, x, v, exact_sin)
 }
 
 /// Cosine.
 pub(super) fn cos<A: Arith>(a: &mut A, x: A::F) -> A::F {
-    let (q, r, r_lo) = reduce(a, x);
+    let red = reduce(a, x);
+    let (q, r, r_lo) = (&red.q, red.r, red.r_lo);
     let (sh, sl) = sin_parts(a, r, r_lo);
     let (ch, cl) = cos_parts(a, r, r_lo);
     let sv = a.add(sh, sl);
@@ -157,13 +180,14 @@ pub(super) fn cos<A: Arith>(a: &mut A, x: A::F) -> A::F {
     let one = a.i(1);
     let q1 = a.iadd(q.i, one);
     let v = flip_sign_by_bit(a, v, q1, 1);
-    huge_fallback(a, x, v, exact_cos)
+    slow_lanes(a, &red, x, v, exact_cos)
 }
 
 /// Tangent: `sin/cos` (even quadrants) or `-cos/sin` (odd), the quotient
 /// of the two-double values corrected once.
 pub(super) fn tan<A: Arith>(a: &mut A, x: A::F) -> A::F {
-    let (q, r, r_lo) = reduce(a, x);
+    let red = reduce(a, x);
+    let (q, r, r_lo) = (&red.q, red.r, red.r_lo);
     let (sh, sl) = sin_parts(a, r, r_lo);
     let (ch, cl) = cos_parts(a, r, r_lo);
     let swap = odd(a, q.i);
@@ -181,5 +205,5 @@ pub(super) fn tan<A: Arith>(a: &mut A, x: A::F) -> A::F {
     let nv = a.neg(v);
     let v = a.select(swap, nv, v);
     let v = keep_zero(a, x, v);
-    huge_fallback(a, x, v, exact_tan)
+    slow_lanes(a, &red, x, v, exact_tan)
 }
