@@ -150,7 +150,7 @@ impl Emitter {
     }
 
     /// `slow` on `args` per lane, like [`call`](Emitter::call), but through
-    /// a register-preserving trampoline (see `jit::trampoline`), so that
+    /// a register-preserving trampoline (see `jit::resident`), so that
     /// values living across this rarely taken call can stay in registers.
     /// Falls back to a plain call if the trampoline cannot be built.
     pub(crate) fn call_preserving(
@@ -159,10 +159,10 @@ impl Emitter {
         slow: crate::functions::NativeFn,
         args: &[Value],
     ) -> Value {
-        let Ok(trampoline) = super::trampoline::preserving(slow) else {
+        let Ok(trampoline) = super::resident::trampoline(slow) else {
             return self.call(fb, slow.address(), args);
         };
-        let mut sig = Signature::new(super::trampoline::CALL_CONV);
+        let mut sig = Signature::new(super::resident::TRAMPOLINE_CALL_CONV);
         sig.params
             .extend((0..args.len()).map(|_| AbiParam::new(types::F64)));
         sig.params.push(AbiParam::new(types::I64));
@@ -341,7 +341,10 @@ impl Emitter {
                 Node::Call(callee, args) => {
                     let address = match callee {
                         Callee::Math(f) => match (program.math, crate::math::fast_fn(*f)) {
-                            (MathMode::Fast, Some(fast)) => fast.address(),
+                            // The compiled form where it can be built (it
+                            // uses the host's `fma`), else the Rust one.
+                            (MathMode::Fast, Some(fast)) => super::resident::math_function(*f)
+                                .unwrap_or_else(|_| fast.address()),
                             _ => f.ptr().address(),
                         },
                         Callee::Native(n) => program.natives[*n as usize].func.address(),

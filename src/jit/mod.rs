@@ -8,7 +8,7 @@
 
 pub mod codegen;
 mod mathgen;
-mod trampoline;
+mod resident;
 
 use std::sync::{Arc, Mutex, OnceLock};
 

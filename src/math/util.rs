@@ -52,34 +52,46 @@ pub(super) fn scale<A: Arith>(a: &mut A, x: A::F, k: &Rounded<A>) -> A::F {
 /// the dependency chain is logarithmic in the degree (Horner's is linear,
 /// and latency is what limits a long polynomial in a vector loop).
 pub(super) fn poly<A: Arith>(a: &mut A, x: A::F, c: &[f64]) -> A::F {
-    assert!(!c.is_empty(), "a polynomial has coefficients");
-    let mut terms: Vec<A::F> = c
-        .chunks(2)
-        .map(|pair| match *pair {
+    assert!(
+        (1..=2 * MAX_TERMS).contains(&c.len()),
+        "a polynomial has 1 to {} coefficients",
+        2 * MAX_TERMS
+    );
+    // No allocation: the interpreter runs this on every call.
+    let mut terms = [x; MAX_TERMS];
+    let mut n = 0;
+    for pair in c.chunks(2) {
+        terms[n] = match *pair {
             [c0, c1] => {
                 let (c0, c1) = (a.f(c0), a.f(c1));
                 a.fma(c1, x, c0)
             }
             [c0] => a.f(c0),
             _ => unreachable!("chunks of two"),
-        })
-        .collect();
+        };
+        n += 1;
+    }
     let mut power = a.mul(x, x);
-    while terms.len() > 1 {
-        terms = terms
-            .chunks(2)
-            .map(|pair| match *pair {
-                [t0, t1] => a.fma(t1, power, t0),
-                [t0] => t0,
-                _ => unreachable!("chunks of two"),
-            })
-            .collect();
-        if terms.len() > 1 {
+    while n > 1 {
+        let mut k = 0;
+        for i in (0..n).step_by(2) {
+            terms[k] = if i + 1 < n {
+                a.fma(terms[i + 1], power, terms[i])
+            } else {
+                terms[i]
+            };
+            k += 1;
+        }
+        n = k;
+        if n > 1 {
             power = a.mul(power, power);
         }
     }
     terms[0]
 }
+
+/// Pairs of coefficients [`poly`] takes at most.
+const MAX_TERMS: usize = 16;
 
 /// `a + b` as an exact sum `(s, e)`: `s` the rounded sum, `e` its error.
 pub(super) fn two_sum<A: Arith>(a: &mut A, x: A::F, y: A::F) -> (A::F, A::F) {
