@@ -4,12 +4,13 @@
 //! `k = 0` below 0.5), evaluate `e^r - 1 = r + r^2*Q(r)` with `Q` the
 //! Taylor series to `r^15/15!` (truncation below 2^-60 relative), carry the
 //! rounding errors of the reduction and of the last sums explicitly, and
-//! scale by `2^k` in two steps so that subnormal and infinite results round
-//! once.
+//! scale by `2^k` in two steps so that no intermediate overflows or
+//! underflows. A subnormal result is then rounded twice (to 53 bits, then to
+//! the subnormal grid: up to 0.75 ulp there).
 
 use super::Arith;
 use super::util::{
-    Rounded, clamp, keep_zero, normalize, poly, round_mul, scale, two_sum, with_sign_of,
+    Rounded, clamp, keep_zero, normalize, poly, pow2, round_mul, scale, two_sum, with_sign_of,
 };
 
 /// `1/ln2`.
@@ -92,12 +93,31 @@ fn reduce_ln2<A: Arith>(a: &mut A, x: A::F, kf: A::F) -> (A::F, A::F) {
     (r, r_lo)
 }
 
+/// `e^(x + x_lo) = 2^k * (1 + hi + lo)` as `(hi, lo, k)`, for `|x| <= 746`
+/// (callers clamp) and `x_lo` (if any) below an ulp of `x`: the one
+/// reduction behind `exp`, `cosh`, `sinh` and `pow` (which passes the low
+/// part of `y*log(x)`).
+pub(super) fn exp_parts<A: Arith>(
+    a: &mut A,
+    x: A::F,
+    x_lo: Option<A::F>,
+) -> (A::F, A::F, Rounded<A>) {
+    let k = round_mul(a, x, INV_LN2);
+    let (mut r, mut r_lo) = reduce_ln2(a, x, k.f);
+    if let Some(x_lo) = x_lo {
+        // |r| may be far below |x|: renormalize, so that |r_lo| stays
+        // below an ulp of r.
+        let t = a.add(r_lo, x_lo);
+        (r, r_lo) = two_sum(a, r, t);
+    }
+    let (hi, lo) = expm1_reduced(a, r, r_lo);
+    (hi, lo, k)
+}
+
 /// `e^x`.
 pub(super) fn exp<A: Arith>(a: &mut A, x: A::F) -> A::F {
     let x = clamp(a, x, -746.0, 710.0);
-    let k = round_mul(a, x, INV_LN2);
-    let (r, r_lo) = reduce_ln2(a, x, k.f);
-    let (hi, lo) = expm1_reduced(a, r, r_lo);
+    let (hi, lo, k) = exp_parts(a, x, None);
     let e = one_plus(a, hi, lo);
     scale(a, e, &k)
 }
@@ -133,7 +153,7 @@ pub(super) fn expm1<A: Arith>(a: &mut A, x: A::F) -> A::F {
 
     // Moderate k (x <= 40): (2^k - 1) + 2^k*u_hi + 2^k*u_lo, the first two
     // summed exactly.
-    let p = super::util::pow2(a, k.i);
+    let p = pow2(a, k.i);
     let one = a.f(1.0);
     let pm1 = a.sub(p, one); // exact for -53 <= k <= 53
     let back = a.sub(p, pm1); // exact
@@ -165,7 +185,7 @@ fn exp_two_double<A: Arith>(a: &mut A, x: A::F) -> (A::F, A::F) {
     let d = a.sub(one, s);
     let e = a.add(d, u_hi);
     let lo = a.add(e, u_lo);
-    let p = super::util::pow2(a, k.i); // 2^k, |k| <= 29: exact scaling
+    let p = pow2(a, k.i); // 2^k, |k| <= 29: exact scaling
     let hi = a.mul(p, s);
     let lo = a.mul(p, lo);
     (hi, lo)
@@ -174,9 +194,7 @@ fn exp_two_double<A: Arith>(a: &mut A, x: A::F) -> (A::F, A::F) {
 /// `e^x / 2` for `0 <= x <= 711` (and NaN), rounded once.
 fn half_exp<A: Arith>(a: &mut A, x: A::F) -> A::F {
     let x = clamp(a, x, -746.0, 711.0);
-    let k = round_mul(a, x, INV_LN2);
-    let (r, r_lo) = reduce_ln2(a, x, k.f);
-    let (hi, lo) = expm1_reduced(a, r, r_lo);
+    let (hi, lo, k) = exp_parts(a, x, None);
     let e = one_plus(a, hi, lo);
     let one = a.f(1.0);
     let one_i = a.i(1);
