@@ -6,7 +6,8 @@
 //! rounding errors of the reduction and of the last sums explicitly, and
 //! scale by `2^k` in two steps so that no intermediate overflows or
 //! underflows. A subnormal result is then rounded twice (to 53 bits, then to
-//! the subnormal grid: up to 0.75 ulp there).
+//! the subnormal grid: up to 0.75 ulp there); `one_plus_scaled`, which `pow`
+//! uses after the shared reduction `exp_parts`, rounds it once.
 
 use super::Arith;
 use super::util::{
@@ -112,6 +113,41 @@ pub(super) fn exp_parts<A: Arith>(
     }
     let (hi, lo) = expm1_reduced(a, r, r_lo);
     (hi, lo, k)
+}
+
+/// `2^k * (1 + hi + lo)` (the parts from [`exp_parts`]) rounded once,
+/// subnormal results included: where the result is below 2^-1022,
+/// `2^(k+1022) * (1 + hi + lo)` is added to 1 as a sum of two doubles, so
+/// that the one rounding of that sum falls on the subnormal grid (`scale`
+/// alone rounds `1 + hi + lo` to 53 bits first, up to 0.75 ulp there).
+pub(super) fn one_plus_scaled<A: Arith>(a: &mut A, hi: A::F, lo: A::F, k: &Rounded<A>) -> A::F {
+    let e = one_plus(a, hi, lo);
+    let normal = scale(a, e, k);
+    // y = 2^(k+1022) * (1 + hi + lo) as (y, y_lo); all products exact.
+    let bias = a.i(1022);
+    let kk = a.iadd(k.i, bias);
+    let sh = pow2(a, kk);
+    let shh = a.mul(sh, hi);
+    let y = a.add(sh, shh);
+    let d = a.sub(sh, y); // exact
+    let y_err = a.add(d, shh); // exact: |sh| >= |shh|
+    let shl = a.mul(sh, lo);
+    let y_lo = a.add(y_err, shl);
+    // 1 + y + y_lo, rounded once at the grid of [1, 2).
+    let one = a.f(1.0);
+    let big = a.add(one, y);
+    let d = a.sub(one, big); // exact
+    let big_err = a.add(d, y); // exact
+    let big_lo = a.add(big_err, y_lo);
+    let rounded = a.add(big, big_lo);
+    let frac = a.sub(rounded, one); // exact
+    let tiny = a.f(f64::MIN_POSITIVE);
+    let sub = a.mul(frac, tiny); // exact
+    let limit = a.f(-1021.5);
+    let low_k = a.lt(k.f, limit);
+    let below = a.lt(y, one);
+    let is_sub = a.and(low_k, below);
+    a.select(is_sub, sub, normal)
 }
 
 /// `e^x`.
