@@ -9,6 +9,9 @@ use common::{AWKWARD, Rng, same, ulp_distance};
 use exprjit::functions::MathFn;
 use exprjit::{Engine, Input, MathMode};
 
+const INF: f64 = f64::INFINITY;
+const NAN: f64 = f64::NAN;
+
 /// (function, x, f(x) correctly rounded), computed with mpmath at 300 bits
 /// (inputs such as 1.5707963267948966 are the doubles next to pi/2, not the
 /// constants themselves).
@@ -129,11 +132,176 @@ const CASES: [(&str, f64, f64); 113] = [
     ("tanh", 25.0, 1.0),
 ];
 
+/// (function, x, y, f(x, y) correctly rounded) for the two-argument
+/// functions: special values exactly, the rest as in [`CASES`].
+#[allow(clippy::approx_constant)]
+const CASES2: [(&str, f64, f64, f64); 108] = [
+    // C99 Annex F special values.
+    ("pow", 2.0, 0.0, 1.0),
+    ("pow", NAN, 0.0, 1.0),
+    ("pow", NAN, -0.0, 1.0),
+    ("pow", INF, -0.0, 1.0),
+    ("pow", 1.0, NAN, 1.0),
+    ("pow", 1.0, INF, 1.0),
+    ("pow", 1.0, -INF, 1.0),
+    ("pow", -1.0, INF, 1.0),
+    ("pow", -1.0, -INF, 1.0),
+    ("pow", NAN, 1.0, NAN),
+    ("pow", 2.0, NAN, NAN),
+    ("pow", -1.0, NAN, NAN),
+    ("pow", NAN, INF, NAN),
+    ("pow", -8.0, 0.3333333333333333, NAN),
+    ("pow", -2.0, 0.5, NAN),
+    ("pow", -1.0, -2.5, NAN),
+    ("pow", -1e-300, 4503599627370495.5, NAN),
+    ("pow", 0.0, -3.0, INF),
+    ("pow", -0.0, -3.0, -INF),
+    ("pow", 0.0, -2.0, INF),
+    ("pow", -0.0, -2.0, INF),
+    ("pow", -0.0, -0.5, INF),
+    ("pow", -0.0, -9007199254740991.0, -INF),
+    ("pow", -0.0, -9007199254740992.0, INF),
+    ("pow", -0.0, -INF, INF),
+    ("pow", 0.0, 3.0, 0.0),
+    ("pow", -0.0, 3.0, -0.0),
+    ("pow", -0.0, 2.0, 0.0),
+    ("pow", -0.0, 0.5, 0.0),
+    ("pow", -0.0, 1e300, 0.0),
+    ("pow", -0.0, INF, 0.0),
+    ("pow", 0.5, -INF, INF),
+    ("pow", -0.5, -INF, INF),
+    ("pow", 2.0, -INF, 0.0),
+    ("pow", -2.0, -INF, 0.0),
+    ("pow", 0.5, INF, 0.0),
+    ("pow", -0.5, INF, 0.0),
+    ("pow", 2.0, INF, INF),
+    ("pow", -2.0, INF, INF),
+    ("pow", 5e-324, INF, 0.0),
+    ("pow", -INF, -3.0, -0.0),
+    ("pow", -INF, -2.0, 0.0),
+    ("pow", -INF, -0.5, 0.0),
+    ("pow", -INF, 3.0, -INF),
+    ("pow", -INF, 2.0, INF),
+    ("pow", -INF, 0.5, INF),
+    ("pow", -INF, INF, INF),
+    ("pow", -INF, -INF, 0.0),
+    ("pow", INF, -1.0, 0.0),
+    ("pow", INF, 0.5, INF),
+    ("pow", INF, -INF, 0.0),
+    ("pow", 1.0, 1e300, 1.0),
+    ("pow", -1.0, 3.0, -1.0),
+    ("pow", -1.0, -4.0, 1.0),
+    // Values (mpmath at 300 bits, rounded once: tests/math/pow_cases.py).
+    ("pow", 2.0, 0.5, 1.4142135623730951),
+    ("pow", 10.0, -0.5, 0.31622776601683794),
+    ("pow", 3.0, 40.0, 1.2157665459056929e+19),
+    ("pow", 1.5, 2.5, 2.7556759606310752),
+    ("pow", 0.1, 3.3, 0.0005011872336272726),
+    ("pow", 7.0, 0.3333333333333333, 1.912931182772389),
+    ("pow", 123.456, -7.89, 3.1475216724926214e-17),
+    ("pow", 10.0, 308.2547155599167, 1.7976931348620926e+308),
+    ("pow", 10.0, 308.25471555991, 1.7976931348343278e+308),
+    ("pow", 2.0, 1023.9999999999999, 1.7976931348621742e+308),
+    ("pow", 0.5, -1023.99999, 1.7976806742462531e+308),
+    ("pow", 1.7976931348623157e+308, 1.0, 1.7976931348623157e+308),
+    (
+        "pow",
+        1.7976931348623157e+308,
+        0.9999999999999999,
+        1.797693134862174e+308,
+    ),
+    ("pow", 2.0, 1024.0, INF),
+    ("pow", 10.0, -310.5, 3.162277660168e-311),
+    ("pow", 2.0, -1074.0, 5e-324),
+    ("pow", 2.0, -1074.5, 5e-324),
+    ("pow", 2.0, -1075.0, 0.0),
+    ("pow", 2.0, -1075.0000001, 0.0),
+    ("pow", 2.0, -1022.5, 1.5733648139913585e-308),
+    ("pow", 0.5, 1073.3, 1e-323),
+    ("pow", 3.8245839077930734e+102, -3.0, 1.787505636259494e-308),
+    (
+        "pow",
+        2.2250738585072014e-308,
+        1.0000000000000002,
+        2.2250738585068516e-308,
+    ),
+    ("pow", 5e-324, 0.5, 2.2227587494850775e-162),
+    ("pow", 5e-324, 1.0, 5e-324),
+    ("pow", 5e-324, -0.0009, 1.9542296301980915),
+    ("pow", 1e-310, 0.7, 1.0000000000000295e-217),
+    (
+        "pow",
+        1.0000000000000002,
+        1.152921504606847e+18,
+        1.5114276650040605e+111,
+    ),
+    ("pow", 0.9999999999999999, 1e+17, 1.5078657172714957e-05),
+    ("pow", 1.0000001, 7000000000.0, 1.0141969717459648e+304),
+    ("pow", 1.0000000001, -7400000000000.0, 4.2e-322),
+    ("pow", 0.9999999999999999, -8.1e+18, INF),
+    ("pow", 1.0000000000000002, 4.611686018427388e+18, INF),
+    ("pow", 1.0000000000000002, 3.19e+18, 4.1731291983652244e+307),
+    ("pow", 0.9999999999999999, 6.7e+18, 1e-323),
+    (
+        "pow",
+        1.0000000009313226,
+        760000000000.0,
+        2.488133495024974e+307,
+    ),
+    ("pow", -3.0, 5.0, -243.0),
+    ("pow", -3.0, 4.0, 81.0),
+    ("pow", -1.5, 7.0, -17.0859375),
+    ("pow", -2.5, -3.0, -0.064),
+    (
+        "pow",
+        -1.0000000000000002,
+        4503599627370497.0,
+        -2.7182818284590455,
+    ),
+    (
+        "pow",
+        -1.0000000000000002,
+        4503599627370496.0,
+        2.718281828459045,
+    ),
+    ("pow", -7.5, 100.0, 3.207202185381504e+87),
+    ("pow", -7.5, 101.0, -2.405401639036128e+88),
+    ("pow", -0.999, -1000001.0, -INF),
+    ("pow", -10.0, -311.0, -1e-311),
+    ("pow", -10.0, 401.0, -INF),
+    ("pow", -10.0, 400.0, INF),
+    ("pow", -10.0, -401.0, -0.0),
+    ("pow", -2.0, 9007199254740992.0, INF),
+    ("pow", -1.0, 9007199254740991.0, -1.0),
+    ("pow", -1.0, 1e+300, 1.0),
+    ("pow", -5e-324, 1.0, -5e-324),
+    ("pow", -5e-324, 3.0, -0.0),
+];
+
 fn inline_functions() -> Vec<MathFn> {
     MathFn::ALL
         .into_iter()
         .filter(|&f| exprjit::math::has_inline(f))
         .collect()
+}
+
+/// `f(x)` or `f(x, y)` by `f`'s arity, and its variables.
+fn call_of(f: MathFn) -> (String, &'static [&'static str]) {
+    if f.arity() == 2 {
+        (format!("{}(x, y)", f.name()), &["x", "y"])
+    } else {
+        (format!("{}(x)", f.name()), &["x"])
+    }
+}
+
+/// Within 1 ulp of `expected`, and exactly it (sign of zero included)
+/// where it is 0, infinite or NaN.
+fn close(got: f64, expected: f64) -> bool {
+    if expected == 0.0 || !expected.is_finite() {
+        same(got, expected)
+    } else {
+        ulp_distance(got, expected) <= 1.0
+    }
 }
 
 #[test]
@@ -149,8 +317,23 @@ fn values_are_within_one_ulp_of_the_correctly_rounded_result() {
         );
         let d = ulp_distance(jit, expected);
         assert!(
-            d <= 1.0,
+            close(jit, expected),
             "{name}({x:?}) = {jit:?}, expected {expected:?} ({d} ulp)"
+        );
+    }
+    for (name, x, y, expected) in CASES2 {
+        let expr = engine.parse(&format!("{name}(x, y)")).unwrap();
+        let jit = expr.compile(&["x", "y"]).unwrap().call(&[x, y]).unwrap();
+        let interp = expr.interpreter(&["x", "y"]).unwrap();
+        let interp = interp.call(&[x, y]).unwrap();
+        assert!(
+            same(jit, interp),
+            "{name}({x:?}, {y:?}): jit {jit:?} interpreter {interp:?}"
+        );
+        let d = ulp_distance(jit, expected);
+        assert!(
+            close(jit, expected),
+            "{name}({x:?}, {y:?}) = {jit:?}, expected {expected:?} ({d} ulp)"
         );
     }
 }
@@ -242,26 +425,69 @@ fn mixed_arguments() -> Vec<f64> {
     xs
 }
 
+/// Second arguments for the lane tests, one per first argument: special
+/// exponents (zeros, infinities, NaN, odd and even integers up to and past
+/// 2^53, halves), small integers, ordinary and arbitrary values.
+fn mixed_second_arguments(n: usize) -> Vec<f64> {
+    const SPECIAL: [f64; 22] = [
+        0.0,
+        -0.0,
+        INF,
+        -INF,
+        NAN,
+        1.0,
+        -1.0,
+        2.0,
+        -2.0,
+        3.0,
+        -3.0,
+        0.5,
+        -0.5,
+        9007199254740991.0,
+        -9007199254740991.0,
+        9007199254740992.0,
+        4503599627370497.0,
+        1e300,
+        -1e300,
+        5e-324,
+        1023.5,
+        -1074.5,
+    ];
+    let mut rng = Rng::new(0x504F_5759);
+    (0..n)
+        .map(|_| match rng.below(4) {
+            0 => *rng.pick(&SPECIAL),
+            1 => rng.below(21) as f64 - 10.0,
+            2 => (rng.unit() - 0.5) * 20.0,
+            _ => common::input(&mut rng),
+        })
+        .collect()
+}
+
 #[test]
 fn lanes_agree_with_the_interpreter_in_both_modes() {
     let xs = mixed_arguments();
+    let ys = mixed_second_arguments(xs.len());
     for mode in [MathMode::Fast, MathMode::Libm] {
         let engine = Engine::new().with_math(mode);
         for f in inline_functions() {
-            let text = format!("{}(x)", f.name());
-            let kernel = engine.map(&[&text], &["x"]).unwrap();
+            let (text, vars) = call_of(f);
+            let kernel = engine.map(&[&text], vars).unwrap();
+            let interp = engine.parse(&text).unwrap().interpreter(vars).unwrap();
             // Every offset, so each value meets each neighbour in a vector.
             for start in 0..2 {
-                let xs = &xs[start..];
+                let (xs, ys) = (&xs[start..], &ys[..xs.len() - start]);
                 let mut out = vec![0.0; xs.len()];
-                kernel.run(&[Input::Array(xs)], &mut [&mut out]).unwrap();
-                let interp = engine.parse(&text).unwrap().interpreter(&["x"]).unwrap();
-                for (x, got) in xs.iter().zip(&out) {
-                    let want = interp.call(&[*x]).unwrap();
+                let inputs = [Input::Array(xs), Input::Array(ys)];
+                kernel.run(&inputs[..vars.len()], &mut [&mut out]).unwrap();
+                for ((x, y), got) in xs.iter().zip(ys).zip(&out) {
+                    let args = [*x, *y];
+                    let want = interp.call(&args[..vars.len()]).unwrap();
                     assert!(
                         same(*got, want),
-                        "{text} ({}) at {x:?}: lanes {got:?}, interpreter {want:?}",
-                        mode.name()
+                        "{text} ({}) at {:?}: lanes {got:?}, interpreter {want:?}",
+                        mode.name(),
+                        &args[..vars.len()]
                     );
                 }
             }
@@ -344,24 +570,27 @@ fn modes_differ_only_in_the_last_bits() {
     let mut rng = Rng::new(7);
     let mut differ = 0;
     for f in inline_functions() {
-        let text = format!("{}(x)", f.name());
-        let a = fast.parse(&text).unwrap().compile(&["x"]).unwrap();
-        let b = libm.parse(&text).unwrap().compile(&["x"]).unwrap();
+        let (text, vars) = call_of(f);
+        let a = fast.parse(&text).unwrap().compile(vars).unwrap();
+        let b = libm.parse(&text).unwrap().compile(vars).unwrap();
         for _ in 0..2000 {
             let x = (rng.unit() - 0.5) * 20.0;
             let x = if text.starts_with("log(")
                 || text.starts_with("log2")
                 || text.starts_with("log10")
+                || text.starts_with("pow")
             {
                 x.abs()
             } else {
                 x
             };
-            let (u, v) = (a.call(&[x]).unwrap(), b.call(&[x]).unwrap());
+            let args = [x, (rng.unit() - 0.5) * 20.0];
+            let args = &args[..vars.len()];
+            let (u, v) = (a.call(args).unwrap(), b.call(args).unwrap());
             // Each is within 1 ulp of the truth (glibc's log10 within 2).
             assert!(
                 ulp_distance(u, v) <= 3.0,
-                "{text} at {x}: fast {u:?} libm {v:?}"
+                "{text} at {args:?}: fast {u:?} libm {v:?}"
             );
             differ += usize::from(!same(u, v));
         }

@@ -4,12 +4,14 @@
 //! `k = 0` below 0.5), evaluate `e^r - 1 = r + r^2*Q(r)` with `Q` the
 //! Taylor series to `r^15/15!` (truncation below 2^-60 relative), carry the
 //! rounding errors of the reduction and of the last sums explicitly, and
-//! scale by `2^k` in two steps so that subnormal and infinite results round
-//! once.
+//! scale by `2^k` in two steps so that no intermediate overflows or
+//! underflows. A subnormal result is then rounded twice (to 53 bits, then to
+//! the subnormal grid: up to 0.75 ulp there); `one_plus_scaled`, which `pow`
+//! uses after the shared reduction `exp_parts`, rounds it once.
 
 use super::Arith;
 use super::util::{
-    Rounded, clamp, keep_zero, normalize, poly, round_mul, scale, two_sum, with_sign_of,
+    Rounded, clamp, keep_zero, normalize, poly, pow2, round_mul, scale, two_sum, with_sign_of,
 };
 
 /// `1/ln2`.
@@ -92,12 +94,66 @@ fn reduce_ln2<A: Arith>(a: &mut A, x: A::F, kf: A::F) -> (A::F, A::F) {
     (r, r_lo)
 }
 
+/// `e^(x + x_lo) = 2^k * (1 + hi + lo)` as `(hi, lo, k)`, for `|x| <= 746`
+/// (callers clamp) and `x_lo` (if any) below an ulp of `x`: the one
+/// reduction behind `exp`, `cosh`, `sinh` and `pow` (which passes the low
+/// part of `y*log(x)`).
+pub(super) fn exp_parts<A: Arith>(
+    a: &mut A,
+    x: A::F,
+    x_lo: Option<A::F>,
+) -> (A::F, A::F, Rounded<A>) {
+    let k = round_mul(a, x, INV_LN2);
+    let (mut r, mut r_lo) = reduce_ln2(a, x, k.f);
+    if let Some(x_lo) = x_lo {
+        // |r| may be far below |x|: renormalize, so that |r_lo| stays
+        // below an ulp of r.
+        let t = a.add(r_lo, x_lo);
+        (r, r_lo) = two_sum(a, r, t);
+    }
+    let (hi, lo) = expm1_reduced(a, r, r_lo);
+    (hi, lo, k)
+}
+
+/// `2^k * (1 + hi + lo)` (the parts from [`exp_parts`]) rounded once,
+/// subnormal results included: where the result is below 2^-1022,
+/// `2^(k+1022) * (1 + hi + lo)` is added to 1 as a sum of two doubles, so
+/// that the one rounding of that sum falls on the subnormal grid (`scale`
+/// alone rounds `1 + hi + lo` to 53 bits first, up to 0.75 ulp there).
+pub(super) fn one_plus_scaled<A: Arith>(a: &mut A, hi: A::F, lo: A::F, k: &Rounded<A>) -> A::F {
+    let e = one_plus(a, hi, lo);
+    let normal = scale(a, e, k);
+    // y = 2^(k+1022) * (1 + hi + lo) as (y, y_lo); all products exact.
+    let bias = a.i(1022);
+    let kk = a.iadd(k.i, bias);
+    let sh = pow2(a, kk);
+    let shh = a.mul(sh, hi);
+    let y = a.add(sh, shh);
+    let d = a.sub(sh, y); // exact
+    let y_err = a.add(d, shh); // exact: |sh| >= |shh|
+    let shl = a.mul(sh, lo);
+    let y_lo = a.add(y_err, shl);
+    // 1 + y + y_lo, rounded once at the grid of [1, 2).
+    let one = a.f(1.0);
+    let big = a.add(one, y);
+    let d = a.sub(one, big); // exact
+    let big_err = a.add(d, y); // exact
+    let big_lo = a.add(big_err, y_lo);
+    let rounded = a.add(big, big_lo);
+    let frac = a.sub(rounded, one); // exact
+    let tiny = a.f(f64::MIN_POSITIVE);
+    let sub = a.mul(frac, tiny); // exact
+    let limit = a.f(-1021.5);
+    let low_k = a.lt(k.f, limit);
+    let below = a.lt(y, one);
+    let is_sub = a.and(low_k, below);
+    a.select(is_sub, sub, normal)
+}
+
 /// `e^x`.
 pub(super) fn exp<A: Arith>(a: &mut A, x: A::F) -> A::F {
     let x = clamp(a, x, -746.0, 710.0);
-    let k = round_mul(a, x, INV_LN2);
-    let (r, r_lo) = reduce_ln2(a, x, k.f);
-    let (hi, lo) = expm1_reduced(a, r, r_lo);
+    let (hi, lo, k) = exp_parts(a, x, None);
     let e = one_plus(a, hi, lo);
     scale(a, e, &k)
 }
@@ -133,7 +189,7 @@ pub(super) fn expm1<A: Arith>(a: &mut A, x: A::F) -> A::F {
 
     // Moderate k (x <= 40): (2^k - 1) + 2^k*u_hi + 2^k*u_lo, the first two
     // summed exactly.
-    let p = super::util::pow2(a, k.i);
+    let p = pow2(a, k.i);
     let one = a.f(1.0);
     let pm1 = a.sub(p, one); // exact for -53 <= k <= 53
     let back = a.sub(p, pm1); // exact
@@ -165,7 +221,7 @@ fn exp_two_double<A: Arith>(a: &mut A, x: A::F) -> (A::F, A::F) {
     let d = a.sub(one, s);
     let e = a.add(d, u_hi);
     let lo = a.add(e, u_lo);
-    let p = super::util::pow2(a, k.i); // 2^k, |k| <= 29: exact scaling
+    let p = pow2(a, k.i); // 2^k, |k| <= 29: exact scaling
     let hi = a.mul(p, s);
     let lo = a.mul(p, lo);
     (hi, lo)
@@ -174,9 +230,7 @@ fn exp_two_double<A: Arith>(a: &mut A, x: A::F) -> (A::F, A::F) {
 /// `e^x / 2` for `0 <= x <= 711` (and NaN), rounded once.
 fn half_exp<A: Arith>(a: &mut A, x: A::F) -> A::F {
     let x = clamp(a, x, -746.0, 711.0);
-    let k = round_mul(a, x, INV_LN2);
-    let (r, r_lo) = reduce_ln2(a, x, k.f);
-    let (hi, lo) = expm1_reduced(a, r, r_lo);
+    let (hi, lo, k) = exp_parts(a, x, None);
     let e = one_plus(a, hi, lo);
     let one = a.f(1.0);
     let one_i = a.i(1);

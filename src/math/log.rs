@@ -10,9 +10,9 @@ use super::Arith;
 use super::util::{keep_zero, poly, two_sum};
 
 /// `ln2` to 32 bits: `k * LN2_HI` is exact.
-const LN2_HI: f64 = 0.693_147_180_601_954_5;
+pub(super) const LN2_HI: f64 = 0.693_147_180_601_954_5;
 /// `ln2 - LN2_HI`.
-const LN2_LO: f64 = -4.200_915_072_681_084_6e-11;
+pub(super) const LN2_LO: f64 = -4.200_915_072_681_084_6e-11;
 /// `1/ln2` and its tail.
 const INV_LN2: f64 = std::f64::consts::LOG2_E;
 const INV_LN2_LO: f64 = 2.035_527_374_093_103_3e-17;
@@ -34,9 +34,10 @@ const R: [f64; 11] = {
     out
 };
 
-/// `log(x) = k*ln2 + hi + lo` for positive finite `x` (other inputs give
-/// meaningless parts; callers select the special results).
-fn log_parts<A: Arith>(a: &mut A, x: A::F) -> (A::F, A::F, A::F) {
+/// `x = 2^k * m` as `(k, m)`, `k` an integer-valued float and
+/// `sqrt(1/2) <= m < sqrt(2)`, for positive finite `x` (subnormals
+/// included; other inputs give meaningless parts).
+pub(super) fn split<A: Arith>(a: &mut A, x: A::F) -> (A::F, A::F) {
     // Subnormals: scale into the normal range first.
     let min_normal = a.f(f64::MIN_POSITIVE);
     let tiny = a.lt(x, min_normal);
@@ -64,7 +65,13 @@ fn log_parts<A: Arith>(a: &mut A, x: A::F) -> (A::F, A::F, A::F) {
     let base = a.i(SQRT_HALF_HI);
     let mbits = a.iadd(frac, base);
     let m = a.float_of(mbits);
+    (kf, m)
+}
 
+/// `log(x) = k*ln2 + hi + lo` for positive finite `x` (other inputs give
+/// meaningless parts; callers select the special results).
+fn log_parts<A: Arith>(a: &mut A, x: A::F) -> (A::F, A::F, A::F) {
+    let (kf, m) = split(a, x);
     let one = a.f(1.0);
     let f = a.sub(m, one); // exact
     let two = a.f(2.0);

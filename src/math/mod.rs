@@ -14,6 +14,7 @@ mod atan;
 mod cbrt;
 mod exp;
 mod log;
+mod pow;
 mod scalar;
 mod trig;
 mod util;
@@ -166,6 +167,7 @@ pub fn inline<A: Arith>(a: &mut A, f: MathFn, args: &[A::F]) -> A::F {
         MathFn::Log2 => log::log2(a, x),
         MathFn::Log10 => log::log10(a, x),
         MathFn::Log1p => log::log1p(a, x),
+        MathFn::Pow => pow::pow(a, x, args[1]),
         other => panic!("`{}` has no inline form", other.name()),
     }
 }
@@ -174,6 +176,11 @@ macro_rules! scalar_forms {
     ($($name:ident => $f:ident;)*) => {
         $(extern "C" fn $name(x: f64) -> f64 {
             inline(&mut Scalar, MathFn::$f, &[x])
+        })*
+    };
+    (arity 2: $($name:ident => $f:ident;)*) => {
+        $(extern "C" fn $name(x: f64, y: f64) -> f64 {
+            inline(&mut Scalar, MathFn::$f, &[x, y])
         })*
     };
 }
@@ -196,6 +203,11 @@ scalar_forms! {
     fast_log1p => Log1p;
 }
 
+scalar_forms! {
+    arity 2:
+    fast_pow => Pow;
+}
+
 /// The inline (fast-mode) form of `f` as a scalar function: what the
 /// interpreter and constant folding call in [`MathMode::Fast`]. `None` where
 /// `f` has no inline form and calls the C library in both modes.
@@ -207,7 +219,7 @@ scalar_forms! {
 /// assert_eq!(cos(0.0), 1.0);
 /// ```
 pub fn fast_fn(f: MathFn) -> Option<NativeFn> {
-    use NativeFn::Arity1 as A1;
+    use NativeFn::{Arity1 as A1, Arity2 as A2};
     Some(match f {
         MathFn::Sin => A1(fast_sin),
         MathFn::Cos => A1(fast_cos),
@@ -224,6 +236,7 @@ pub fn fast_fn(f: MathFn) -> Option<NativeFn> {
         MathFn::Log2 => A1(fast_log2),
         MathFn::Log10 => A1(fast_log10),
         MathFn::Log1p => A1(fast_log1p),
+        MathFn::Pow => A2(fast_pow),
         _ => return None,
     })
 }
