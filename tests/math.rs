@@ -16,7 +16,7 @@ const NAN: f64 = f64::NAN;
 /// (inputs such as 1.5707963267948966 are the doubles next to pi/2, not the
 /// constants themselves).
 #[allow(clippy::approx_constant)]
-const CASES: [(&str, f64, f64); 113] = [
+const CASES: [(&str, f64, f64); 139] = [
     ("sin", 1.0, 0.8414709848078965),
     ("sin", 3.0, 0.1411200080598672),
     ("sin", -0.5, -0.479425538604203),
@@ -106,6 +106,32 @@ const CASES: [(&str, f64, f64); 113] = [
     ("log1p", -0.999999, -13.815510557935518),
     ("log1p", 3.0, 1.3862943611198906),
     ("log1p", 1e-300, 1e-300),
+    ("asin", 0.5, 0.5235987755982989),
+    ("asin", -0.5, -0.5235987755982989),
+    ("asin", 1e-08, 1e-08),
+    ("asin", 0.7, 0.775397496610753),
+    ("asin", 0.99, 1.4292568534704693),
+    ("asin", 0.9999999, 1.5703491131957876),
+    ("asin", -0.999999999999, -1.5707949125969767),
+    ("asin", 1.0, 1.5707963267948966),
+    ("asin", 0.25, 0.25268025514207865),
+    ("asin", 1e-300, 1e-300),
+    ("asin", 5e-324, 5e-324),
+    ("asin", 0.7071067811865476, 0.7853981633974484),
+    ("asin", 0.41421356237309503, 0.4270785863924761),
+    ("asin", -0.3826834323650898, -0.39269908169872414),
+    ("acos", 0.5, 1.0471975511965979),
+    ("acos", -0.5, 2.0943951023931957),
+    ("acos", 1e-08, 1.5707963167948966),
+    ("acos", 0.99, 0.1415394733244273),
+    ("acos", 0.9999999999, 1.4142136208911564e-05),
+    ("acos", -0.9999999999, 3.1415785114535844),
+    ("acos", -1.0, 3.141592653589793),
+    ("acos", 0.1, 1.4706289056333368),
+    ("acos", -0.7, 2.3461938234056494),
+    ("acos", 5e-324, 1.5707963267948966),
+    ("acos", 0.7071067811865476, 0.7853981633974483),
+    ("acos", 0.9238795325112867, 0.3926990816987242),
     ("atan", 0.5, 0.4636476090008061),
     ("atan", -2.0, -1.1071487177940904),
     ("atan", 1e-08, 1e-08),
@@ -135,7 +161,7 @@ const CASES: [(&str, f64, f64); 113] = [
 /// (function, x, y, f(x, y) correctly rounded) for the two-argument
 /// functions: special values exactly, the rest as in [`CASES`].
 #[allow(clippy::approx_constant)]
-const CASES2: [(&str, f64, f64, f64); 108] = [
+const CASES2: [(&str, f64, f64, f64); 127] = [
     // C99 Annex F special values.
     ("pow", 2.0, 0.0, 1.0),
     ("pow", NAN, 0.0, 1.0),
@@ -276,6 +302,41 @@ const CASES2: [(&str, f64, f64, f64); 108] = [
     ("pow", -1.0, 1e+300, 1.0),
     ("pow", -5e-324, 1.0, -5e-324),
     ("pow", -5e-324, 3.0, -0.0),
+    // atan2(y, x), mpmath at 300 bits.
+    ("atan2", 1.0, 1.0, 0.7853981633974483),
+    ("atan2", 1.0, -1.0, 2.356194490192345),
+    ("atan2", -1.0, -1.0, -2.356194490192345),
+    ("atan2", 3.0, 4.0, 0.6435011087932844),
+    ("atan2", -3.0, -4.0, -2.498091544796509),
+    ("atan2", 1e-300, 10000000000.0, 1e-310),
+    ("atan2", 5e-324, 5e-324, 0.7853981633974483),
+    ("atan2", 5e-324, -5e-324, 2.356194490192345),
+    ("atan2", 1e+308, 1e-308, 1.5707963267948966),
+    (
+        "atan2",
+        1.7976931348623157e+308,
+        1.7976931348623157e+308,
+        0.7853981633974483,
+    ),
+    ("atan2", -1.7976931348623157e+308, -1.0, -1.5707963267948966),
+    ("atan2", 1.0, 1e+20, 1e-20),
+    ("atan2", 1e-20, -1.0, 3.141592653589793),
+    (
+        "atan2",
+        2.2250738585072014e-308,
+        1.7976931348623157e+308,
+        0.0,
+    ),
+    ("atan2", 0.3, 0.7, 0.40489178628508343),
+    ("atan2", -0.41421356237309503, 1.0, -0.39269908169872414),
+    ("atan2", 1e+300, 1.5e+300, 0.5880026035475675),
+    (
+        "atan2",
+        2.2250738585072014e-308,
+        -3e-310,
+        1.5842782084196168,
+    ),
+    ("atan2", 7.0, -1e-05, 1.5707977553663253),
 ];
 
 fn inline_functions() -> Vec<MathFn> {
@@ -398,6 +459,97 @@ fn special_values_follow_c99() {
     assert_eq!(eval("cbrt(x)", -inf), -inf);
     assert_eq!(bits(eval("cbrt(x)", -0.0)), bits(-0.0));
     assert!(eval("cbrt(x)", nan).is_nan());
+    let (pi, pi_2) = (std::f64::consts::PI, std::f64::consts::FRAC_PI_2);
+    for f in ["asin(x)", "acos(x)"] {
+        for x in [
+            1.0000000000000002,
+            -1.0000000000000002,
+            2.0,
+            -1e300,
+            inf,
+            -inf,
+            nan,
+        ] {
+            assert!(eval(f, x).is_nan(), "{f} at {x}");
+        }
+    }
+    assert_eq!(bits(eval("asin(x)", -0.0)), bits(-0.0));
+    assert_eq!(bits(eval("asin(x)", 0.0)), bits(0.0));
+    assert_eq!(bits(eval("asin(x)", -5e-324)), bits(-5e-324));
+    assert_eq!(eval("asin(x)", 1.0), pi_2);
+    assert_eq!(eval("asin(x)", -1.0), -pi_2);
+    assert_eq!(bits(eval("acos(x)", 1.0)), bits(0.0));
+    assert_eq!(eval("acos(x)", -1.0), pi);
+    assert_eq!(eval("acos(x)", 0.0), pi_2);
+    assert_eq!(eval("acos(x)", -0.0), pi_2);
+    // atan2, C99 Annex F.
+    let atan2 = |y: f64, x: f64| {
+        engine
+            .parse("atan2(y, x)")
+            .unwrap()
+            .eval(&[("y", y), ("x", x)])
+            .unwrap()
+    };
+    for (y, x, want) in [
+        (0.0, -0.0, pi),
+        (-0.0, -0.0, -pi),
+        (0.0, 0.0, 0.0),
+        (-0.0, 0.0, -0.0),
+        (0.0, -2.0, pi),
+        (-0.0, -5e-324, -pi),
+        (0.0, 3.0, 0.0),
+        (-0.0, 5e-324, -0.0),
+        (-0.0, inf, -0.0),
+        (0.0, -inf, pi),
+        (-1.0, 0.0, -pi_2),
+        (-1.0, -0.0, -pi_2),
+        (5e-324, -0.0, pi_2),
+        (f64::MAX, 0.0, pi_2),
+        (1.0, -inf, pi),
+        (-1.0, -inf, -pi),
+        (f64::MAX, inf, 0.0),
+        (-5e-324, inf, -0.0),
+        (inf, 1.0, pi_2),
+        (-inf, -f64::MAX, -pi_2),
+        (inf, -0.0, pi_2),
+        (inf, -inf, 3.0 * std::f64::consts::FRAC_PI_4),
+        (-inf, -inf, -3.0 * std::f64::consts::FRAC_PI_4),
+        (inf, inf, std::f64::consts::FRAC_PI_4),
+        (-inf, inf, -std::f64::consts::FRAC_PI_4),
+    ] {
+        assert_eq!(bits(atan2(y, x)), bits(want), "atan2({y}, {x})");
+    }
+    for v in [0.0, -0.0, 1.0, inf, -inf, nan] {
+        assert!(
+            atan2(nan, v).is_nan() && atan2(v, nan).is_nan(),
+            "NaN and {v}"
+        );
+    }
+    // Everywhere on the awkward grid: the C library's value or its
+    // neighbour, and exactly its zeros, infinities and NaNs.
+    for &y in &AWKWARD {
+        for &x in &AWKWARD {
+            let (got, want) = (atan2(y, x), y.atan2(x));
+            let ok = if want == 0.0 || !want.is_finite() {
+                same(got, want)
+            } else {
+                ulp_distance(got, want) <= 1.0
+            };
+            assert!(ok, "atan2({y:?}, {x:?}) = {got:?}, libm {want:?}");
+        }
+        for (f, g) in [
+            ("asin(x)", f64::asin as fn(f64) -> f64),
+            ("acos(x)", f64::acos),
+        ] {
+            let (got, want) = (eval(f, y), g(y));
+            let ok = if want == 0.0 || !want.is_finite() {
+                same(got, want)
+            } else {
+                ulp_distance(got, want) <= 1.0
+            };
+            assert!(ok, "{f} at {y:?} = {got:?}, libm {want:?}");
+        }
+    }
 }
 
 /// Arguments for the lane tests: awkward values, ordinary ones, and huge
@@ -417,6 +569,7 @@ fn mixed_arguments() -> Vec<f64> {
     for _ in 0..400 {
         xs.push(common::input(&mut rng));
         xs.push((rng.unit() - 0.5) * 50.0);
+        xs.push(rng.unit() * 2.0 - 1.0);
     }
     for i in (1..xs.len()).rev() {
         let j = rng.below(i + 1);
@@ -541,6 +694,41 @@ fn slow_paths_keep_the_loops_other_values() {
 }
 
 #[test]
+fn two_argument_lanes_agree_with_the_interpreter_on_the_awkward_grid() {
+    let (mut ys, mut xs) = (Vec::new(), Vec::new());
+    for &y in &AWKWARD {
+        for &x in &AWKWARD {
+            ys.push(y);
+            xs.push(x);
+        }
+    }
+    let engine = Engine::new();
+    for f in inline_functions().into_iter().filter(|f| f.arity() == 2) {
+        let text = format!("{}(y, x)", f.name());
+        let kernel = engine.map(&[&text], &["y", "x"]).unwrap();
+        let interp = engine
+            .parse(&text)
+            .unwrap()
+            .interpreter(&["y", "x"])
+            .unwrap();
+        for start in 0..2 {
+            let (ys, xs) = (&ys[start..], &xs[start..]);
+            let mut out = vec![0.0; xs.len()];
+            kernel
+                .run(&[Input::Array(ys), Input::Array(xs)], &mut [&mut out])
+                .unwrap();
+            for ((y, x), got) in ys.iter().zip(xs).zip(&out) {
+                let want = interp.call(&[*y, *x]).unwrap();
+                assert!(
+                    same(*got, want),
+                    "{text} at {y:?}, {x:?}: lanes {got:?}, interpreter {want:?}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
 fn huge_trigonometric_arguments_are_reduced_exactly() {
     // mpmath at 300 bits.
     let engine = Engine::new();
@@ -581,6 +769,8 @@ fn modes_differ_only_in_the_last_bits() {
                 || text.starts_with("pow")
             {
                 x.abs()
+            } else if text.starts_with("asin") || text.starts_with("acos") {
+                x / 10.0
             } else {
                 x
             };

@@ -11,7 +11,8 @@
 
 use super::Arith;
 use super::util::{
-    Rounded, clamp, keep_zero, normalize, poly, pow2, round_mul, scale, two_sum, with_sign_of,
+    Rounded, clamp, divide, keep_zero, normalize, poly, pow2, round_mul, scale, two_sum,
+    with_sign_of,
 };
 
 /// `1/ln2`.
@@ -251,11 +252,8 @@ fn sum_and_difference<A: Arith>(a: &mut A, ax: A::F) -> (TwoDouble<A>, TwoDouble
     let (e, e_lo) = exp_two_double(a, y);
     // 1/e as a sum of two doubles.
     let one = a.f(1.0);
-    let q = a.div(one, e);
-    let nq = a.neg(q);
-    let resid = a.fma(nq, e, one);
-    let resid = a.fma(nq, e_lo, resid);
-    let q_lo = a.div(resid, e);
+    let zero = a.f(0.0);
+    let (q, q_lo) = divide(a, one, zero, e, e_lo);
     let (s, se) = two_sum(a, e, q);
     let s_lo = a.add(e_lo, q_lo);
     let s_lo = a.add(se, s_lo);
@@ -357,12 +355,7 @@ pub(super) fn sinh<A: Arith>(a: &mut A, x: A::F) -> A::F {
 pub(super) fn tanh<A: Arith>(a: &mut A, x: A::F) -> A::F {
     let ax = a.abs(x);
     let ((s, s_lo), (d, d_lo)) = sum_and_difference(a, ax);
-    let q = a.div(d, s);
-    let nq = a.neg(q);
-    let resid = a.fma(nq, s, d);
-    let resid = a.add(resid, d_lo);
-    let resid = a.fma(nq, s_lo, resid);
-    let q_lo = a.div(resid, s);
+    let (q, q_lo) = divide(a, d, d_lo, s, s_lo);
     let v = a.add(q, q_lo);
     let v = with_sign_of(a, v, x);
     // |x| < 1/2: sinh/cosh from the series, divided with a correction.
@@ -370,12 +363,7 @@ pub(super) fn tanh<A: Arith>(a: &mut A, x: A::F) -> A::F {
     // Both as normalized pairs before the corrected division.
     let (c, c_lo) = normalize(a, c0, c0_lo);
     let (n, n_lo) = normalize(a, x, t);
-    let q = a.div(n, c);
-    let nq = a.neg(q);
-    let resid = a.fma(nq, c, n);
-    let resid = a.add(resid, n_lo);
-    let resid = a.fma(nq, c_lo, resid);
-    let q_lo = a.div(resid, c);
+    let (q, q_lo) = divide(a, n, n_lo, c, c_lo);
     let series = a.add(q, q_lo);
     let lim = a.f(0.5);
     let is_small = a.lt(ax, lim);

@@ -10,6 +10,7 @@
 //!
 //! This module never imports Cranelift.
 
+mod asin;
 mod atan;
 mod cbrt;
 mod exp;
@@ -155,7 +156,10 @@ pub fn inline<A: Arith>(a: &mut A, f: MathFn, args: &[A::F]) -> A::F {
         MathFn::Sin => trig::sin(a, x),
         MathFn::Cos => trig::cos(a, x),
         MathFn::Tan => trig::tan(a, x),
+        MathFn::Asin => asin::asin(a, x),
+        MathFn::Acos => asin::acos(a, x),
         MathFn::Atan => atan::atan(a, x),
+        MathFn::Atan2 => atan::atan2(a, x, args[1]),
         MathFn::Cbrt => cbrt::cbrt(a, x),
         MathFn::Sinh => exp::sinh(a, x),
         MathFn::Cosh => exp::cosh(a, x),
@@ -189,6 +193,8 @@ scalar_forms! {
     fast_sin => Sin;
     fast_cos => Cos;
     fast_tan => Tan;
+    fast_asin => Asin;
+    fast_acos => Acos;
     fast_atan => Atan;
     fast_cbrt => Cbrt;
     fast_sinh => Sinh;
@@ -205,6 +211,7 @@ scalar_forms! {
 
 scalar_forms! {
     arity 2:
+    fast_atan2 => Atan2;
     fast_pow => Pow;
 }
 
@@ -224,7 +231,10 @@ pub fn fast_fn(f: MathFn) -> Option<NativeFn> {
         MathFn::Sin => A1(fast_sin),
         MathFn::Cos => A1(fast_cos),
         MathFn::Tan => A1(fast_tan),
+        MathFn::Asin => A1(fast_asin),
+        MathFn::Acos => A1(fast_acos),
         MathFn::Atan => A1(fast_atan),
+        MathFn::Atan2 => A2(fast_atan2),
         MathFn::Cbrt => A1(fast_cbrt),
         MathFn::Sinh => A1(fast_sinh),
         MathFn::Cosh => A1(fast_cosh),

@@ -17,7 +17,7 @@
 //! where glibc 2.36's `cos` is 8 ulp off).
 
 use super::Arith;
-use super::util::{flip_sign_by_bit, keep_zero, normalize, odd, poly, round_mul};
+use super::util::{divide, flip_sign_by_bit, keep_zero, normalize, odd, poly, round_mul};
 use crate::functions::NativeFn;
 
 const TWO_OVER_PI: f64 = std::f64::consts::FRAC_2_PI;
@@ -195,12 +195,7 @@ pub(super) fn tan<A: Arith>(a: &mut A, x: A::F) -> A::F {
     let (ch, cl) = normalize(a, ch, cl);
     let (nh, nl) = (a.select(swap, ch, sh), a.select(swap, cl, sl));
     let (dh, dl) = (a.select(swap, sh, ch), a.select(swap, sl, cl));
-    let t = a.div(nh, dh);
-    let nt = a.neg(t);
-    let resid = a.fma(nt, dh, nh);
-    let resid = a.add(resid, nl);
-    let resid = a.fma(nt, dl, resid);
-    let corr = a.div(resid, dh);
+    let (t, corr) = divide(a, nh, nl, dh, dl);
     let v = a.add(t, corr);
     let nv = a.neg(v);
     let v = a.select(swap, nv, v);

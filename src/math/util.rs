@@ -112,6 +112,25 @@ pub(super) fn two_prod<A: Arith>(a: &mut A, x: A::F, y: A::F) -> (A::F, A::F) {
     (p, e)
 }
 
+/// `(n + n_lo) / (d + d_lo)` for two-doubles `n` and `d`, as `(q, q_lo)`:
+/// the rounded quotient and a correction from its exact remainder (`fma`),
+/// good to about 2^-100 relative while the remainder does not underflow.
+pub(super) fn divide<A: Arith>(
+    a: &mut A,
+    n: A::F,
+    n_lo: A::F,
+    d: A::F,
+    d_lo: A::F,
+) -> (A::F, A::F) {
+    let q = a.div(n, d);
+    let nq = a.neg(q);
+    let resid = a.fma(nq, d, n);
+    let resid = a.add(resid, n_lo);
+    let resid = a.fma(nq, d_lo, resid);
+    let q_lo = a.div(resid, d);
+    (q, q_lo)
+}
+
 /// `hi < x`-style clamp: `x` limited to `[lo, hi]`; NaN stays NaN.
 pub(super) fn clamp<A: Arith>(a: &mut A, x: A::F, lo: f64, hi: f64) -> A::F {
     let (lo, hi) = (a.f(lo), a.f(hi));
