@@ -77,12 +77,14 @@ fn main() -> exprjit::Result<()> {
                 .map(|v| Input::Array(v))
                 .collect();
             times.push(ns_per_element(|| {
-                kernel
-                    .run(&inputs, &mut [&mut out])
-                    .expect("lengths match")
+                kernel.run(&inputs, &mut [&mut out]).expect("lengths match")
             }));
         }
-        let y_range = if vars.len() == 2 { ", y ∈ [-5, 5)" } else { "" };
+        let y_range = if vars.len() == 2 {
+            ", y ∈ [-5, 5)"
+        } else {
+            ""
+        };
         println!(
             "| `{text}` | [{lo}, {hi}){y_range} | {:.2} | {:.2} | {:.2}× |",
             times[0],
