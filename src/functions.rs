@@ -12,9 +12,11 @@
 
 use crate::error::{Error, ErrorKind, Result};
 
-/// A library function the JIT calls out to (it has no inline form yet).
+/// A built-in library function.
 ///
-/// The interpreter calls the same pointer ([`MathFn::ptr`]).
+/// In [`crate::MathMode::Libm`] the JIT and the interpreter call the same
+/// C-library pointer ([`MathFn::ptr`]); in [`crate::MathMode::Fast`] most
+/// have an inline form ([`crate::math::fast_fn`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[allow(missing_docs)]
 pub enum MathFn {
