@@ -96,6 +96,9 @@ impl Arith for Clif<'_, '_, '_> {
     fn or(&mut self, a: Value, b: Value) -> Value {
         self.fb.ins().bor(a, b)
     }
+    fn not(&mut self, a: Value) -> Value {
+        self.fb.ins().bnot(a)
+    }
     fn select(&mut self, m: Value, a: Value, b: Value) -> Value {
         self.emitter.select(self.fb, m, a, b)
     }
@@ -129,6 +132,32 @@ impl Arith for Clif<'_, '_, '_> {
     fn ushr(&mut self, a: Value, n: u32) -> Value {
         let n = self.fb.ins().iconst(types::I32, i64::from(n));
         self.fb.ins().ushr(a, n)
+    }
+    fn lookup(&mut self, table: &'static [f64], index: Value) -> Value {
+        // The index is masked to the table (a power of two long), so every
+        // load reads an entry of the table, which lives as long as the
+        // process: the code may keep its address.
+        assert!(table.len().is_power_of_two(), "table length a power of two");
+        let mask = self.i(table.len() as u64 - 1);
+        let index = self.fb.ins().band(index, mask);
+        let base = self.fb.ins().iconst(types::I64, table.as_ptr() as i64);
+        let flags = MemFlagsData::trusted().with_readonly();
+        let load = |fb: &mut FunctionBuilder<'_>, i: Value| {
+            let offset = fb.ins().ishl_imm_u(i, 3);
+            let address = fb.ins().iadd(base, offset);
+            fb.ins().load(types::F64, flags, address, 0)
+        };
+        match self.lanes() {
+            Lanes::Scalar => load(self.fb, index),
+            Lanes::X2 => {
+                let i0 = self.fb.ins().extractlane(index, 0);
+                let i1 = self.fb.ins().extractlane(index, 1);
+                let v0 = load(self.fb, i0);
+                let v1 = load(self.fb, i1);
+                let v = self.fb.ins().scalar_to_vector(types::F64X2, v0);
+                self.fb.ins().insertlane(v, v1, 1)
+            }
+        }
     }
     fn fallback(&mut self, cond: Value, value: Value, args: &[Value], slow: NativeFn) -> Value {
         // Branch around the slow path unless some lane needs it.
