@@ -6,7 +6,9 @@
 //! code computes the interpreter's bits in every lane.
 
 use cranelift_codegen::ir::condcodes::FloatCC;
-use cranelift_codegen::ir::{BlockArg, Endianness, InstBuilder, MemFlagsData, Type, Value, types};
+use cranelift_codegen::ir::{
+    BlockArg, ConstantData, Endianness, InstBuilder, MemFlagsData, Type, Value, types,
+};
 use cranelift_frontend::FunctionBuilder;
 
 use super::codegen::{Emitter, Lanes};
@@ -37,6 +39,58 @@ impl Clif<'_, '_, '_> {
             Lanes::X2 => MemFlagsData::new().with_endianness(Endianness::Little),
         };
         self.fb.ins().bitcast(to, flags, v)
+    }
+}
+
+impl Clif<'_, '_, '_> {
+    /// The address of entry `index & (len - 1)` of the table at `base`
+    /// (entries of `2^entry_log2` bytes), one per lane. Masked to the table, a
+    /// power of two long, every address lies inside it; the tables are
+    /// `'static`, so the code may keep their addresses.
+    fn table_addresses(
+        &mut self,
+        base: usize,
+        len: usize,
+        entry_log2: u8,
+        index: Value,
+    ) -> Vec<Value> {
+        assert!(len.is_power_of_two(), "table length a power of two");
+        let mask = self.i(len as u64 - 1);
+        let index = self.fb.ins().band(index, mask);
+        let base = self.fb.ins().iconst(types::I64, base as i64);
+        let lanes: Vec<Value> = match self.lanes() {
+            Lanes::Scalar => vec![index],
+            Lanes::X2 => (0..2)
+                .map(|l| self.fb.ins().extractlane(index, l))
+                .collect(),
+        };
+        lanes
+            .into_iter()
+            .map(|i| {
+                let offset = self.fb.ins().ishl_imm_u(i, i64::from(entry_log2));
+                self.fb.ins().iadd(base, offset)
+            })
+            .collect()
+    }
+
+    /// The low lanes of `a` and `b` (`[a0, b0]`), or with `high` the high
+    /// ones (`[a1, b1]`): one unpack instruction.
+    fn interleave(&mut self, a: Value, b: Value, high: bool) -> Value {
+        let mask: u128 = if high {
+            0x1f1e_1d1c_1b1a_1918_0f0e_0d0c_0b0a_0908
+        } else {
+            0x1716_1514_1312_1110_0706_0504_0302_0100
+        };
+        let imm = self
+            .fb
+            .func
+            .dfg
+            .immediates
+            .push(ConstantData::from(mask.to_le_bytes().as_slice()));
+        let a = self.cast(types::I8X16, a);
+        let b = self.cast(types::I8X16, b);
+        let v = self.fb.ins().shuffle(a, b, imm);
+        self.cast(types::F64X2, v)
     }
 }
 
@@ -134,29 +188,39 @@ impl Arith for Clif<'_, '_, '_> {
         self.fb.ins().ushr(a, n)
     }
     fn lookup(&mut self, table: &'static [f64], index: Value) -> Value {
-        // The index is masked to the table (a power of two long), so every
-        // load reads an entry of the table, which lives as long as the
-        // process: the code may keep its address.
-        assert!(table.len().is_power_of_two(), "table length a power of two");
-        let mask = self.i(table.len() as u64 - 1);
-        let index = self.fb.ins().band(index, mask);
-        let base = self.fb.ins().iconst(types::I64, table.as_ptr() as i64);
         let flags = MemFlagsData::trusted().with_readonly();
-        let load = |fb: &mut FunctionBuilder<'_>, i: Value| {
-            let offset = fb.ins().ishl_imm_u(i, 3);
-            let address = fb.ins().iadd(base, offset);
-            fb.ins().load(types::F64, flags, address, 0)
-        };
-        match self.lanes() {
-            Lanes::Scalar => load(self.fb, index),
-            Lanes::X2 => {
-                let i0 = self.fb.ins().extractlane(index, 0);
-                let i1 = self.fb.ins().extractlane(index, 1);
-                let v0 = load(self.fb, i0);
-                let v1 = load(self.fb, i1);
-                let v = self.fb.ins().scalar_to_vector(types::F64X2, v0);
-                self.fb.ins().insertlane(v, v1, 1)
+        match self.table_addresses(table.as_ptr() as usize, table.len(), 3, index)[..] {
+            [a] => self.fb.ins().load(types::F64, flags, a, 0),
+            [a0, a1] => {
+                // Two `movsd` loads and an unpack.
+                let v0 = self.fb.ins().load(types::F64, flags, a0, 0);
+                let v0 = self.fb.ins().scalar_to_vector(types::F64X2, v0);
+                let v1 = self.fb.ins().load(types::F64, flags, a1, 0);
+                let v1 = self.fb.ins().scalar_to_vector(types::F64X2, v1);
+                self.interleave(v0, v1, false)
             }
+            _ => unreachable!("one or two lanes"),
+        }
+    }
+    fn lookup_pair(&mut self, table: &'static [[f64; 2]], index: Value) -> (Value, Value) {
+        let flags = MemFlagsData::trusted().with_readonly();
+        match self.table_addresses(table.as_ptr() as usize, table.len(), 4, index)[..] {
+            [a] => {
+                let first = self.fb.ins().load(types::F64, flags, a, 0);
+                let second = self.fb.ins().load(types::F64, flags, a, 8);
+                (first, second)
+            }
+            [a0, a1] => {
+                // One 16-byte load per lane, then the firsts and the seconds
+                // unpacked. [f64; 2] is 8-byte aligned only: no `aligned`.
+                let flags = MemFlagsData::new().with_notrap().with_readonly();
+                let v0 = self.fb.ins().load(types::F64X2, flags, a0, 0);
+                let v1 = self.fb.ins().load(types::F64X2, flags, a1, 0);
+                let first = self.interleave(v0, v1, false);
+                let second = self.interleave(v0, v1, true);
+                (first, second)
+            }
+            _ => unreachable!("one or two lanes"),
         }
     }
     fn fallback(&mut self, cond: Value, value: Value, args: &[Value], slow: NativeFn) -> Value {

@@ -138,6 +138,13 @@ pub trait Arith {
     ///
     /// If `table.len()` is not a power of two.
     fn lookup(&mut self, table: &'static [f64], index: Self::I) -> Self::F;
+    /// Both values of entry `index & (table.len() - 1)` of a table of pairs
+    /// (as [`Arith::lookup`]; one memory access per lane).
+    ///
+    /// # Panics
+    ///
+    /// If `table.len()` is not a power of two.
+    fn lookup_pair(&mut self, table: &'static [[f64; 2]], index: Self::I) -> (Self::F, Self::F);
     /// `value`, except in the lanes where `cond` holds, where it is `slow`
     /// called on those lanes of `args` (a rarely taken path: huge arguments
     /// of `sin` and friends).

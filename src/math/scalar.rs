@@ -126,6 +126,12 @@ impl Arith for Scalar {
         table[(index & (table.len() as u64 - 1)) as usize]
     }
     #[inline(always)]
+    fn lookup_pair(&mut self, table: &'static [[f64; 2]], index: u64) -> (f64, f64) {
+        assert!(table.len().is_power_of_two(), "table length a power of two");
+        let [a, b] = table[(index & (table.len() as u64 - 1)) as usize];
+        (a, b)
+    }
+    #[inline(always)]
     fn fallback(&mut self, cond: bool, value: f64, args: &[f64], slow: NativeFn) -> f64 {
         if cond { slow.call(args) } else { value }
     }
