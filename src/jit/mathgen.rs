@@ -44,7 +44,8 @@ impl Clif<'_, '_, '_> {
 
 impl Clif<'_, '_, '_> {
     /// The address of entry `index & (len - 1)` of the table at `base`
-    /// (entries of `2^entry_log2` bytes), one per lane. Masked to the table, a
+    /// (entries of `2^entry_log2` bytes), one per lane: the index masked and
+    /// scaled on the vector, then each lane added to the base. Masked to the table, a
     /// power of two long, every address lies inside it; the tables are
     /// `'static`, so the code may keep their addresses.
     fn table_addresses(
@@ -57,19 +58,17 @@ impl Clif<'_, '_, '_> {
         assert!(len.is_power_of_two(), "table length a power of two");
         let mask = self.i(len as u64 - 1);
         let index = self.fb.ins().band(index, mask);
+        let offset = self.fb.ins().ishl_imm_u(index, i64::from(entry_log2));
         let base = self.fb.ins().iconst(types::I64, base as i64);
         let lanes: Vec<Value> = match self.lanes() {
-            Lanes::Scalar => vec![index],
+            Lanes::Scalar => vec![offset],
             Lanes::X2 => (0..2)
-                .map(|l| self.fb.ins().extractlane(index, l))
+                .map(|l| self.fb.ins().extractlane(offset, l))
                 .collect(),
         };
         lanes
             .into_iter()
-            .map(|i| {
-                let offset = self.fb.ins().ishl_imm_u(i, i64::from(entry_log2));
-                self.fb.ins().iadd(base, offset)
-            })
+            .map(|o| self.fb.ins().iadd(base, o))
             .collect()
     }
 
@@ -187,38 +186,36 @@ impl Arith for Clif<'_, '_, '_> {
         let n = self.fb.ins().iconst(types::I32, i64::from(n));
         self.fb.ins().ushr(a, n)
     }
-    fn lookup(&mut self, table: &'static [f64], index: Value) -> Value {
+    fn lookup<const W: usize>(&mut self, table: &'static [[f64; W]], index: Value) -> [Value; W] {
+        assert!(matches!(W, 1 | 2 | 4), "table entries of 1, 2 or 4 values");
+        let entry_log2 = W.trailing_zeros() as u8 + 3;
+        let addresses =
+            self.table_addresses(table.as_ptr() as usize, table.len(), entry_log2, index);
         let flags = MemFlagsData::trusted().with_readonly();
-        match self.table_addresses(table.as_ptr() as usize, table.len(), 3, index)[..] {
-            [a] => self.fb.ins().load(types::F64, flags, a, 0),
-            [a0, a1] => {
+        match addresses[..] {
+            [a] => std::array::from_fn(|i| self.fb.ins().load(types::F64, flags, a, 8 * i as i32)),
+            [a0, a1] if W == 1 => {
                 // Two `movsd` loads and an unpack.
                 let v0 = self.fb.ins().load(types::F64, flags, a0, 0);
                 let v0 = self.fb.ins().scalar_to_vector(types::F64X2, v0);
                 let v1 = self.fb.ins().load(types::F64, flags, a1, 0);
                 let v1 = self.fb.ins().scalar_to_vector(types::F64X2, v1);
-                self.interleave(v0, v1, false)
-            }
-            _ => unreachable!("one or two lanes"),
-        }
-    }
-    fn lookup_pair(&mut self, table: &'static [[f64; 2]], index: Value) -> (Value, Value) {
-        let flags = MemFlagsData::trusted().with_readonly();
-        match self.table_addresses(table.as_ptr() as usize, table.len(), 4, index)[..] {
-            [a] => {
-                let first = self.fb.ins().load(types::F64, flags, a, 0);
-                let second = self.fb.ins().load(types::F64, flags, a, 8);
-                (first, second)
+                [self.interleave(v0, v1, false); W]
             }
             [a0, a1] => {
-                // One 16-byte load per lane, then the firsts and the seconds
-                // unpacked. [f64; 2] is 8-byte aligned only: no `aligned`.
+                // 16-byte loads per lane, then the lanes' first values
+                // unpacked together, and their second values. `[f64; W]`
+                // is 8-byte aligned only: no `aligned` flag.
                 let flags = MemFlagsData::new().with_notrap().with_readonly();
-                let v0 = self.fb.ins().load(types::F64X2, flags, a0, 0);
-                let v1 = self.fb.ins().load(types::F64X2, flags, a1, 0);
-                let first = self.interleave(v0, v1, false);
-                let second = self.interleave(v0, v1, true);
-                (first, second)
+                let mut out = [a0; W];
+                for pair in 0..W / 2 {
+                    let offset = 16 * pair as i32;
+                    let v0 = self.fb.ins().load(types::F64X2, flags, a0, offset);
+                    let v1 = self.fb.ins().load(types::F64X2, flags, a1, offset);
+                    out[2 * pair] = self.interleave(v0, v1, false);
+                    out[2 * pair + 1] = self.interleave(v0, v1, true);
+                }
+                out
             }
             _ => unreachable!("one or two lanes"),
         }

@@ -130,21 +130,18 @@ pub trait Arith {
     fn shl(&mut self, a: Self::I, n: u32) -> Self::I;
     /// `a >> n`, logical.
     fn ushr(&mut self, a: Self::I, n: u32) -> Self::I;
-    /// `table[index & (table.len() - 1)]` per lane: an entry of a constant
-    /// table, the index masked to the table, so that no index can reach
-    /// outside it.
+    /// `table[index & (table.len() - 1)]` per lane: an entry (of 1, 2 or 4
+    /// values) of a constant table, the index masked to the table, so that
+    /// no index reaches outside it.
     ///
     /// # Panics
     ///
-    /// If `table.len()` is not a power of two.
-    fn lookup(&mut self, table: &'static [f64], index: Self::I) -> Self::F;
-    /// Both values of entry `index & (table.len() - 1)` of a table of pairs
-    /// (as [`Arith::lookup`]; one memory access per lane).
-    ///
-    /// # Panics
-    ///
-    /// If `table.len()` is not a power of two.
-    fn lookup_pair(&mut self, table: &'static [[f64; 2]], index: Self::I) -> (Self::F, Self::F);
+    /// If `table.len()` is not a power of two, or `W` not 1, 2 or 4.
+    fn lookup<const W: usize>(
+        &mut self,
+        table: &'static [[f64; W]],
+        index: Self::I,
+    ) -> [Self::F; W];
     /// `value`, except in the lanes where `cond` holds, where it is `slow`
     /// called on those lanes of `args` (a rarely taken path: huge arguments
     /// of `sin` and friends).

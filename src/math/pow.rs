@@ -37,7 +37,7 @@
 
 use super::exp::{exp_parts, one_plus_scaled};
 use super::log::{LN2_HI, LN2_LO};
-use super::pow_tables::{EXP2, LOG, LOGC_LO};
+use super::pow_tables::{EXP2, LOG};
 use super::util::{clamp, normalize, odd, poly, round_mul, two_prod, two_sum, with_sign_of};
 use super::{Arith, Scalar};
 use crate::functions::NativeFn;
@@ -102,8 +102,7 @@ fn log_two_double<A: Arith>(a: &mut A, x: A::F, adjust: Option<A::F>) -> (A::F, 
 
     // The interval: the top 8 fraction bits (`lookup` keeps those).
     let j = a.ushr(b2, 44);
-    let (invc, logc_hi) = a.lookup_pair(&LOG, j);
-    let logc_lo = a.lookup(&LOGC_LO, j);
+    let [invc, logc_hi, logc_lo, _] = a.lookup(&LOG, j);
     let minus_one = a.f(-1.0);
     let r = a.fma(m, invc, minus_one); // exact, |r| < 2^-8
 
@@ -119,15 +118,14 @@ fn log_two_double<A: Arith>(a: &mut A, x: A::F, adjust: Option<A::F>) -> (A::F, 
     // k*ln2 + logc + r + q, the large parts summed exactly.
     let ln2_hi = a.f(LN2_HI);
     let kh = a.mul(kf, ln2_hi); // exact
-    let (s1, e1) = normalize(a, kh, logc_hi); // k = 0 or |kh| > |logc_hi|
+    let s1 = a.add(kh, logc_hi); // exact: both multiples of 2^-42, |s1| < 2^10
     let (s2, e2) = two_sum(a, s1, r);
     let (hi, e3) = normalize(a, s2, q); // |q| <= r^2/2 is far below |s2|
     let ln2_lo = a.f(LN2_LO);
     let lo = a.fma(kf, ln2_lo, logc_lo);
     let lo = a.add(lo, q_lo);
     let lo = a.add(lo, tail);
-    let e = a.add(e1, e2);
-    let e = a.add(e, e3);
+    let e = a.add(e2, e3);
     let lo = a.add(lo, e);
     (hi, lo)
 }
@@ -165,7 +163,7 @@ fn exp_normal<A: Arith>(a: &mut A, p: A::F, p_lo: A::F) -> A::F {
     let pe = poly(a, r, &E);
     let q = a.fma(z, pe, r); // e^r - 1
     // `lookup` keeps the low 7 bits of kn: j.
-    let (t_hi, t_lo) = a.lookup_pair(&EXP2, kn.i);
+    let [t_hi, t_lo] = a.lookup(&EXP2, kn.i);
     let s = a.fma(t_hi, q, t_lo);
     let v = a.add(t_hi, s);
     // + k in the exponent: bits 7.. of kn (two's complement) at bit 52.
@@ -176,20 +174,16 @@ fn exp_normal<A: Arith>(a: &mut A, p: A::F, p_lo: A::F) -> A::F {
     a.float_of(bits)
 }
 
-/// Whether `y` is an integer below 2^52 in magnitude, and whether it is an
-/// odd one (the second implies the first).
-fn small_integer<A: Arith>(a: &mut A, ay: A::F) -> (A::M, A::M) {
-    // Below 2^52, |y| + 2^52 has |y|'s integer part in its low bits.
+/// Whether `|y|` is an integer below 2^52, and `|y| + 2^52`, which then
+/// has `|y|` in its low bits.
+fn small_integer<A: Arith>(a: &mut A, ay: A::F) -> (A::M, A::F) {
     let two52 = a.f(TWO52);
     let shifted = a.add(ay, two52);
     let back = a.sub(shifted, two52);
     let whole = a.eq(back, ay);
     let small = a.lt(ay, two52);
     let int = a.and(whole, small);
-    let low = a.bits_of(shifted);
-    let low_odd = odd(a, low);
-    let is_odd = a.and(int, low_odd);
-    (int, is_odd)
+    (int, shifted)
 }
 
 /// `pow(x, y)` (`x^y` in formulas): the fast path for ordinary arguments,
@@ -200,9 +194,17 @@ pub(super) fn pow<A: Arith>(a: &mut A, x: A::F, y: A::F) -> A::F {
     let (l, l_lo) = log_two_double(a, ax, None);
     let (p, p_lo) = times(a, y, l, l_lo);
     let v = exp_normal(a, p, p_lo);
-    let (int, is_odd) = small_integer(a, ay);
-    let signed = with_sign_of(a, v, x);
-    let v = a.select(is_odd, signed, v);
+    // x's sign where y is odd, without a select: bit 0 of y moved to the
+    // sign bit masks x's. Only negative x with integer y reach the result
+    // this way (other negative x take the slow path).
+    let (int, shifted) = small_integer(a, ay);
+    let shifted = a.bits_of(shifted);
+    let odd_sign = a.shl(shifted, 63);
+    let xb = a.bits_of(x);
+    let sign = a.iand(xb, odd_sign);
+    let vb = a.bits_of(v);
+    let vb = a.ior(vb, sign);
+    let v = a.float_of(vb);
 
     // Ordinary: x normal and positive, or negative with y an integer below
     // 2^52; y*log|x| (finite, so y is) where the result is normal. There
@@ -236,7 +238,10 @@ fn pow_full<A: Arith>(a: &mut A, x: A::F, y: A::F) -> A::F {
     let ay = a.abs(y);
 
     // Whether y is an integer, and an odd one (|y| >= 2^53 is even).
-    let (int, is_odd) = small_integer(a, ay);
+    let (int, shifted) = small_integer(a, ay);
+    let shifted = a.bits_of(shifted);
+    let small_odd = odd(a, shifted);
+    let is_odd = a.and(int, small_odd);
     let two52 = a.f(TWO52);
     let big = a.le(two52, ay);
     let is_int = a.or(int, big);

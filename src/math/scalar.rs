@@ -121,15 +121,10 @@ impl Arith for Scalar {
         a >> n
     }
     #[inline(always)]
-    fn lookup(&mut self, table: &'static [f64], index: u64) -> f64 {
+    fn lookup<const W: usize>(&mut self, table: &'static [[f64; W]], index: u64) -> [f64; W] {
+        assert!(matches!(W, 1 | 2 | 4), "table entries of 1, 2 or 4 values");
         assert!(table.len().is_power_of_two(), "table length a power of two");
         table[(index & (table.len() as u64 - 1)) as usize]
-    }
-    #[inline(always)]
-    fn lookup_pair(&mut self, table: &'static [[f64; 2]], index: u64) -> (f64, f64) {
-        assert!(table.len().is_power_of_two(), "table length a power of two");
-        let [a, b] = table[(index & (table.len() as u64 - 1)) as usize];
-        (a, b)
     }
     #[inline(always)]
     fn fallback(&mut self, cond: bool, value: f64, args: &[f64], slow: NativeFn) -> f64 {
