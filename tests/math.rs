@@ -551,7 +551,7 @@ fn table_lookups_stay_inside_their_tables_for_any_bits() {
     // The operation itself: any index reads the entry it names modulo the
     // table's length.
     use exprjit::math::{Arith, Scalar};
-    static TABLE: [f64; 4] = [1.0, 2.0, 3.0, 4.0];
+    static TABLE: [[f64; 1]; 4] = [[1.0], [2.0], [3.0], [4.0]];
     static PAIRS: [[f64; 2]; 2] = [[1.0, 2.0], [3.0, 4.0]];
     for (index, want) in [
         (0, 1.0),
@@ -560,10 +560,10 @@ fn table_lookups_stay_inside_their_tables_for_any_bits() {
         (u64::MAX, 4.0),
         (1 << 63, 1.0),
     ] {
-        assert_eq!(Scalar.lookup(&TABLE, index), want);
+        assert_eq!(Scalar.lookup(&TABLE, index), [want]);
     }
-    assert_eq!(Scalar.lookup_pair(&PAIRS, u64::MAX), (3.0, 4.0));
-    assert_eq!(Scalar.lookup_pair(&PAIRS, 2), (1.0, 2.0));
+    assert_eq!(Scalar.lookup(&PAIRS, u64::MAX), [3.0, 4.0]);
+    assert_eq!(Scalar.lookup(&PAIRS, 2), [1.0, 2.0]);
 }
 
 /// The slow paths are calls in the middle of a loop: the values live
