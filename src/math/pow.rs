@@ -1,39 +1,62 @@
 //! `pow(x, y)`.
 //!
 //! `|x|^y = e^(y*log|x|)`, with `log|x|` as a sum of two doubles accurate to
-//! about 2^-68 relative, so that `y*log|x|`, up to 746 in magnitude where the
-//! result is neither 0 nor infinite, still has an absolute error near 2^-59:
+//! about 2^-69 relative, so that `y*log|x|`, up to 746 in magnitude where the
+//! result is neither 0 nor infinite, still has an absolute error near 2^-60.
+//! Both halves are table-driven (`pow_tables.rs`, written by
+//! `tools/pow_tables.py`, read with `Arith::lookup`, whose index is masked to
+//! the table whatever the input's bits):
 //!
-//! - `|x| = 2^k * m` with `sqrt(1/2) <= m < sqrt(2)` (subnormals normalized
-//!   first; `log::split`), `s + s_lo = (m - 1)/(m + 1)` to ~2^-104
-//!   (`m - 1` is exact, `m + 1` is an exact sum of two doubles, and the
-//!   remainder of the division is exact with `fma`), `|s| <= 0.1716`.
-//! - `log(m) = 2*atanh(s + s_lo) = 2s + s^3*(2/3 + 2/5 s^2 + s^4*P(s^2))
-//!   + 2*s_lo/(1 - s^2)`, `P` the Taylor series `2/7 + 2/9 z + … + 2/25 z^9`
-//!   (truncation below 2^-70 relative). `2s` is exact, the `s^3` term (at
-//!   most 1% of `2s`) is a product of two-doubles with `2/3` and `2/5 s^2`
-//!   carried exactly, and only `s^4*P` (at most 2^-12 of `2/3`) is plain
-//!   double arithmetic: relative error ~2^-68.5 (rounding), 2^-70.9
-//!   (truncation). `k*ln2` is added with `ln2` to 85 bits.
-//! - `y*log|x| = p + p_lo` exactly up to the rounding of `y*lo` (`fma`),
-//!   clamped to `[-746, 710]` (beyond, the result is 0 or infinite whatever
-//!   the low part), then `e^(p + p_lo) = 2^k * (1 + hi + lo)` by `exp`'s own
-//!   reduction and series (`exp::exp_parts`, which folds `p_lo` into the
-//!   reduced argument), and `exp::one_plus_scaled`, which rounds once even
-//!   where the result is subnormal (and overflows to infinity by rounding).
+//! - `|x| = 2^k * m` with `0.703125 <= m < 1.40625`, 256 intervals of `m`
+//!   (the top 8 fraction bits), each with a 9-bit `invc` near `1/m`
+//!   for which `r = m*invc - 1` is exact (`fma`, `|r| < 2^-8`), and
+//!   `-log(invc)` to ~2^-95 absolute (`invc = 1` next to 1, so `log x` near
+//!   1 is `log1p(r)` alone, without cancellation). `log|x| = k*ln2 -
+//!   log(invc) + log1p(r)`, `log1p(r) = r - r^2/2 + r^3*P(r)`, `P` the
+//!   Taylor series to `r^9/9` (truncation below 2^-75 relative). `k*ln2_hi -
+//!   log(invc)_hi` is exact by the table's construction, `r` is added by an
+//!   exact sum, `-r^2/2` exactly as a product; only `r^3*P(r)` (below 2^-17
+//!   of `r`) and the low parts are plain double arithmetic: relative error
+//!   ~2^-69.
+//! - `y*log|x| = p + p_lo` exactly up to the rounding of `y*lo` (`fma`).
+//! - Where the result is a normal number (`-708 <= p <= 709`): `p =
+//!   (128k + j)*ln2/128 + r`, `|r| <= ln2/256` (with `ln2/128` to 106 bits,
+//!   `p_lo` added to `r`), `e^r - 1 = r + r^2*E(r)` to `r^5/120`
+//!   (truncation below 2^-60 relative), times `2^(j/128)` from the table as
+//!   a sum of two doubles, rounded once; `k` is then added to the exponent
+//!   bits (exact).
 //!
-//! Error: the final rounding (0.5 ulp), plus `|y*log|x|| * 2^-68 <=
-//! 2^-58.5` relative from the logarithm and about 2^-57.5 from the
-//! exponential's series and tail sums: below 0.57 ulp, subnormal results
-//! included (0.537 measured over 10,000,000 inputs; the README has the table).
-//! The interpreter and the JIT compute the same bits, so the bound holds for
-//! both.
+//! Error: the final rounding (0.5 ulp), plus `|p| * 2^-69 <= 2^-59.5`
+//! relative from the logarithm and about 2^-59.5 from the reduction, the
+//! series and the last `fma`: below 0.53 ulp (0.506 measured at 100,000
+//! inputs; the README has the long run).
 //!
-//! Special values follow C99 Annex F (glibc `pow`), selected per lane at the
-//! end: `pow(x, ±0) = 1` and `pow(1, y) = 1` even for NaN, `pow(-1, ±inf) =
-//! 1`, NaN otherwise propagates; a negative finite `x` with a non-integer
-//! finite `y` gives NaN; a negative `x` (zero and infinity included) with an
-//! odd integer `y` gives the result its sign (`|y| >= 2^53` is even).
+//! **Fast path and slow path.** `pow` computes the above on every lane and
+//! hands the lanes that are not ordinary to `pow_full` through
+//! `Arith::fallback` (a branch taken only when some lane needs it; the call
+//! is a Rust function on `Scalar`). Ordinary: `x` normal, positive, or
+//! negative with `y` an integer below 2^52 (the sign then follows `y`'s low
+//! bit), and a normal result (which excludes NaN and infinite `y`).
+//! `pow_full` is the one definition of everything else, and computes the
+//! fast path's bits on ordinary inputs (the same functions; a unit test
+//! checks it):
+//!
+//! - subnormal `x` is scaled by 2^54 first;
+//! - results outside the normal range: `p` clamped to `[-746, 710]` (beyond,
+//!   the result is 0 or infinite whatever the low part), then `e^(p + p_lo)
+//!   = 2^k * (1 + hi + lo)` by `exp`'s own reduction and series
+//!   (`exp::exp_parts`) and `exp::one_plus_scaled`, which rounds once even
+//!   where the result is subnormal (and overflows to infinity by rounding):
+//!   below 0.57 ulp there;
+//! - special values follow C99 Annex F (glibc `pow`), selected per lane at
+//!   the end: `pow(x, ±0) = 1` and `pow(1, y) = 1` even for NaN, `pow(-1,
+//!   ±inf) = 1`, NaN otherwise propagates; a negative finite `x` with a
+//!   non-integer finite `y` gives NaN; a negative `x` (zero and infinity
+//!   included) with an odd integer `y` gives the result its sign (`|y| >=
+//!   2^53` is even).
+//!
+//! The interpreter and the JIT run the same generic `pow` (and the same
+//! `pow_full` on the same lanes), so they compute the same bits.
 
 use super::exp::{exp_parts, one_plus_scaled};
 use super::log::{LN2_HI, LN2_LO};
@@ -153,11 +176,10 @@ fn normal_range<A: Arith>(a: &mut A, p: A::F) -> A::M {
 /// (exact: the result is normal). Other `p` give meaningless values.
 fn exp_normal<A: Arith>(a: &mut A, p: A::F, p_lo: A::F) -> A::F {
     let kn = round_mul(a, p, N_OVER_LN2);
-    let nk = a.neg(kn.f);
-    let l_hi = a.f(LN2_OVER_N);
-    let r = a.fma(nk, l_hi, p);
-    let l_lo = a.f(LN2_OVER_N_LO);
-    let r = a.fma(nk, l_lo, r);
+    let l_hi = a.f(-LN2_OVER_N);
+    let r = a.fma(kn.f, l_hi, p);
+    let l_lo = a.f(-LN2_OVER_N_LO);
+    let r = a.fma(kn.f, l_lo, r);
     let r = a.add(r, p_lo);
     let z = a.mul(r, r);
     let pe = poly(a, r, &E);
