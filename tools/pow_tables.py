@@ -80,7 +80,7 @@ def main():
 
     def rows(name, doc, columns):
         w, n = len(columns), len(columns[0])
-        out = [f"/// {doc}", f"pub(super) static {name}: [[f64; {w}]; {n}] = ["]
+        out = [f"/// {doc}", "#[rustfmt::skip]", f"pub(super) static {name}: [[f64; {w}]; {n}] = ["]
         for row in zip(*columns):
             vals = ", ".join(f"f64::from_bits(0x{bits_of(v):016X})" for v in row)
             out.append(f"    [{vals}], // {', '.join(repr(v) for v in row)}")
