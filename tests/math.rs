@@ -648,6 +648,77 @@ fn lanes_agree_with_the_interpreter_in_both_modes() {
     }
 }
 
+/// `pow` reads its tables at indices taken from the bits of its arguments
+/// (`Arith::lookup`, masked to the table): arbitrary bit patterns (NaNs
+/// with payloads of both signs, infinities, subnormals, negatives, the
+/// largest values) read inside the tables, in the lanes and in the
+/// interpreter alike, and give the same bits.
+#[test]
+fn table_lookups_stay_inside_their_tables_for_any_bits() {
+    let mut rng = Rng::new(0x7AB1E);
+    let mut xs: Vec<f64> = vec![
+        f64::NAN,
+        -f64::NAN,
+        f64::from_bits(0x7FF0_0000_0000_0001),
+        f64::from_bits(0xFFFF_FFFF_FFFF_FFFF),
+        INF,
+        -INF,
+        f64::MAX,
+        -f64::MAX,
+        f64::MIN_POSITIVE,
+        f64::MIN_POSITIVE.next_down(),
+        5e-324,
+        -5e-324,
+        0.0,
+        -0.0,
+    ];
+    let n = 20_000;
+    while xs.len() < n {
+        xs.push(f64::from_bits(rng.next_u64()));
+    }
+    let mut ys: Vec<f64> = (0..n).map(|_| f64::from_bits(rng.next_u64())).collect();
+    // Exponents that keep some results finite and nonzero, so the fast
+    // path's tables are used on those same bit patterns.
+    for y in ys.iter_mut().step_by(2) {
+        *y = (rng.unit() - 0.5) * 4.0;
+    }
+    let engine = Engine::new();
+    let kernel = engine.map(&["pow(x, y)"], &["x", "y"]).unwrap();
+    let interp = engine
+        .parse("pow(x, y)")
+        .unwrap()
+        .interpreter(&["x", "y"])
+        .unwrap();
+    let mut out = vec![0.0; n];
+    kernel
+        .run(&[Input::Array(&xs), Input::Array(&ys)], &mut [&mut out])
+        .unwrap();
+    for ((x, y), got) in xs.iter().zip(&ys).zip(&out) {
+        let want = interp.call(&[*x, *y]).unwrap();
+        assert!(
+            same(*got, want),
+            "pow({x:?}, {y:?}): lanes {got:?}, interpreter {want:?}"
+        );
+    }
+
+    // The operation itself: any index reads the entry it names modulo the
+    // table's length.
+    use exprjit::math::{Arith, Scalar};
+    static TABLE: [[f64; 1]; 4] = [[1.0], [2.0], [3.0], [4.0]];
+    static PAIRS: [[f64; 2]; 2] = [[1.0, 2.0], [3.0, 4.0]];
+    for (index, want) in [
+        (0, 1.0),
+        (3, 4.0),
+        (4, 1.0),
+        (u64::MAX, 4.0),
+        (1 << 63, 1.0),
+    ] {
+        assert_eq!(Scalar.lookup(&TABLE, index), [want]);
+    }
+    assert_eq!(Scalar.lookup(&PAIRS, u64::MAX), [3.0, 4.0]);
+    assert_eq!(Scalar.lookup(&PAIRS, 2), [1.0, 2.0]);
+}
+
 /// The slow paths are calls in the middle of a loop: the values live
 /// across them (a recurrence's state, a map's other terms) must survive.
 #[test]

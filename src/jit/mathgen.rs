@@ -6,7 +6,9 @@
 //! code computes the interpreter's bits in every lane.
 
 use cranelift_codegen::ir::condcodes::FloatCC;
-use cranelift_codegen::ir::{BlockArg, Endianness, InstBuilder, MemFlagsData, Type, Value, types};
+use cranelift_codegen::ir::{
+    BlockArg, ConstantData, Endianness, InstBuilder, MemFlagsData, Type, Value, types,
+};
 use cranelift_frontend::FunctionBuilder;
 
 use super::codegen::{Emitter, Lanes};
@@ -37,6 +39,57 @@ impl Clif<'_, '_, '_> {
             Lanes::X2 => MemFlagsData::new().with_endianness(Endianness::Little),
         };
         self.fb.ins().bitcast(to, flags, v)
+    }
+}
+
+impl Clif<'_, '_, '_> {
+    /// The address of entry `index & (len - 1)` of the table at `base`
+    /// (entries of `2^entry_log2` bytes), one per lane: the index masked and
+    /// scaled on the vector, then each lane added to the base. Masked to the table, a
+    /// power of two long, every address lies inside it; the tables are
+    /// `'static`, so the code may keep their addresses.
+    fn table_addresses(
+        &mut self,
+        base: usize,
+        len: usize,
+        entry_log2: u8,
+        index: Value,
+    ) -> Vec<Value> {
+        assert!(len.is_power_of_two(), "table length a power of two");
+        let mask = self.i(len as u64 - 1);
+        let index = self.fb.ins().band(index, mask);
+        let offset = self.fb.ins().ishl_imm_u(index, i64::from(entry_log2));
+        let base = self.fb.ins().iconst(types::I64, base as i64);
+        let lanes: Vec<Value> = match self.lanes() {
+            Lanes::Scalar => vec![offset],
+            Lanes::X2 => (0..2)
+                .map(|l| self.fb.ins().extractlane(offset, l))
+                .collect(),
+        };
+        lanes
+            .into_iter()
+            .map(|o| self.fb.ins().iadd(base, o))
+            .collect()
+    }
+
+    /// The low lanes of `a` and `b` (`[a0, b0]`), or with `high` the high
+    /// ones (`[a1, b1]`): one unpack instruction.
+    fn interleave(&mut self, a: Value, b: Value, high: bool) -> Value {
+        let mask: u128 = if high {
+            0x1f1e_1d1c_1b1a_1918_0f0e_0d0c_0b0a_0908
+        } else {
+            0x1716_1514_1312_1110_0706_0504_0302_0100
+        };
+        let imm = self
+            .fb
+            .func
+            .dfg
+            .immediates
+            .push(ConstantData::from(mask.to_le_bytes().as_slice()));
+        let a = self.cast(types::I8X16, a);
+        let b = self.cast(types::I8X16, b);
+        let v = self.fb.ins().shuffle(a, b, imm);
+        self.cast(types::F64X2, v)
     }
 }
 
@@ -96,6 +149,9 @@ impl Arith for Clif<'_, '_, '_> {
     fn or(&mut self, a: Value, b: Value) -> Value {
         self.fb.ins().bor(a, b)
     }
+    fn not(&mut self, a: Value) -> Value {
+        self.fb.ins().bnot(a)
+    }
     fn select(&mut self, m: Value, a: Value, b: Value) -> Value {
         self.emitter.select(self.fb, m, a, b)
     }
@@ -129,6 +185,40 @@ impl Arith for Clif<'_, '_, '_> {
     fn ushr(&mut self, a: Value, n: u32) -> Value {
         let n = self.fb.ins().iconst(types::I32, i64::from(n));
         self.fb.ins().ushr(a, n)
+    }
+    fn lookup<const W: usize>(&mut self, table: &'static [[f64; W]], index: Value) -> [Value; W] {
+        assert!(matches!(W, 1 | 2 | 4), "table entries of 1, 2 or 4 values");
+        let entry_log2 = W.trailing_zeros() as u8 + 3;
+        let addresses =
+            self.table_addresses(table.as_ptr() as usize, table.len(), entry_log2, index);
+        let flags = MemFlagsData::trusted().with_readonly();
+        match addresses[..] {
+            [a] => std::array::from_fn(|i| self.fb.ins().load(types::F64, flags, a, 8 * i as i32)),
+            [a0, a1] if W == 1 => {
+                // Two `movsd` loads and an unpack.
+                let v0 = self.fb.ins().load(types::F64, flags, a0, 0);
+                let v0 = self.fb.ins().scalar_to_vector(types::F64X2, v0);
+                let v1 = self.fb.ins().load(types::F64, flags, a1, 0);
+                let v1 = self.fb.ins().scalar_to_vector(types::F64X2, v1);
+                [self.interleave(v0, v1, false); W]
+            }
+            [a0, a1] => {
+                // 16-byte loads per lane, then the lanes' first values
+                // unpacked together, and their second values. `[f64; W]`
+                // is 8-byte aligned only: no `aligned` flag.
+                let flags = MemFlagsData::new().with_notrap().with_readonly();
+                let mut out = [a0; W];
+                for pair in 0..W / 2 {
+                    let offset = 16 * pair as i32;
+                    let v0 = self.fb.ins().load(types::F64X2, flags, a0, offset);
+                    let v1 = self.fb.ins().load(types::F64X2, flags, a1, offset);
+                    out[2 * pair] = self.interleave(v0, v1, false);
+                    out[2 * pair + 1] = self.interleave(v0, v1, true);
+                }
+                out
+            }
+            _ => unreachable!("one or two lanes"),
+        }
     }
     fn fallback(&mut self, cond: Value, value: Value, args: &[Value], slow: NativeFn) -> Value {
         // Branch around the slow path unless some lane needs it.

@@ -37,7 +37,7 @@ const R: [f64; 11] = {
 /// `x = 2^k * m` as `(k, m)`, `k` an integer-valued float and
 /// `sqrt(1/2) <= m < sqrt(2)`, for positive finite `x` (subnormals
 /// included; other inputs give meaningless parts).
-pub(super) fn split<A: Arith>(a: &mut A, x: A::F) -> (A::F, A::F) {
+fn split<A: Arith>(a: &mut A, x: A::F) -> (A::F, A::F) {
     // Subnormals: scale into the normal range first.
     let min_normal = a.f(f64::MIN_POSITIVE);
     let tiny = a.lt(x, min_normal);

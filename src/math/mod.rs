@@ -16,6 +16,7 @@ mod cbrt;
 mod exp;
 mod log;
 mod pow;
+mod pow_tables;
 mod scalar;
 mod trig;
 mod util;
@@ -108,6 +109,8 @@ pub trait Arith {
     fn and(&mut self, a: Self::M, b: Self::M) -> Self::M;
     /// Either condition.
     fn or(&mut self, a: Self::M, b: Self::M) -> Self::M;
+    /// The opposite condition.
+    fn not(&mut self, a: Self::M) -> Self::M;
     /// `m ? a : b` per lane.
     fn select(&mut self, m: Self::M, a: Self::F, b: Self::F) -> Self::F;
     /// The bits of a float.
@@ -128,6 +131,18 @@ pub trait Arith {
     fn shl(&mut self, a: Self::I, n: u32) -> Self::I;
     /// `a >> n`, logical.
     fn ushr(&mut self, a: Self::I, n: u32) -> Self::I;
+    /// `table[index & (table.len() - 1)]` per lane: an entry (of 1, 2 or 4
+    /// values) of a constant table, the index masked to the table, so that
+    /// no index reaches outside it.
+    ///
+    /// # Panics
+    ///
+    /// If `table.len()` is not a power of two, or `W` not 1, 2 or 4.
+    fn lookup<const W: usize>(
+        &mut self,
+        table: &'static [[f64; W]],
+        index: Self::I,
+    ) -> [Self::F; W];
     /// `value`, except in the lanes where `cond` holds, where it is `slow`
     /// called on those lanes of `args` (a rarely taken path: huge arguments
     /// of `sin` and friends).

@@ -77,6 +77,10 @@ impl Arith for Scalar {
         a || b
     }
     #[inline(always)]
+    fn not(&mut self, a: bool) -> bool {
+        !a
+    }
+    #[inline(always)]
     fn select(&mut self, m: bool, a: f64, b: f64) -> f64 {
         if m { a } else { b }
     }
@@ -115,6 +119,12 @@ impl Arith for Scalar {
     #[inline(always)]
     fn ushr(&mut self, a: u64, n: u32) -> u64 {
         a >> n
+    }
+    #[inline(always)]
+    fn lookup<const W: usize>(&mut self, table: &'static [[f64; W]], index: u64) -> [f64; W] {
+        assert!(matches!(W, 1 | 2 | 4), "table entries of 1, 2 or 4 values");
+        assert!(table.len().is_power_of_two(), "table length a power of two");
+        table[(index & (table.len() as u64 - 1)) as usize]
     }
     #[inline(always)]
     fn fallback(&mut self, cond: bool, value: f64, args: &[f64], slow: NativeFn) -> f64 {
