@@ -265,25 +265,21 @@ fn sum_and_difference<A: Arith>(a: &mut A, ax: A::F) -> (TwoDouble<A>, TwoDouble
 }
 
 /// `1/3!, 1/5!, …, 1/17!`: `(sinh x - x) / x^3` in `x^2`.
-const SINH_SERIES: [f64; 8] = {
-    let mut out = [0.0; 8];
-    let mut fact = 6.0;
-    let mut n = 3;
-    let mut i = 0;
-    while i < 8 {
-        out[i] = 1.0 / fact;
-        fact *= ((n + 1) * (n + 2)) as f64;
-        n += 2;
-        i += 1;
-    }
-    out
-};
+const SINH_SERIES: [f64; 8] = every_other_inverse_factorial(3);
 
 /// `1/4!, 1/6!, …, 1/18!`: `(cosh x - 1 - x^2/2) / x^4` in `x^2`.
-const COSH_SERIES: [f64; 8] = {
+const COSH_SERIES: [f64; 8] = every_other_inverse_factorial(4);
+
+/// `1/n!, 1/(n+2)!, 1/(n+4)!, …`.
+const fn every_other_inverse_factorial(first: u32) -> [f64; 8] {
+    let mut fact = 1.0;
+    let mut k = 2;
+    while k <= first {
+        fact *= k as f64;
+        k += 1;
+    }
     let mut out = [0.0; 8];
-    let mut fact = 24.0;
-    let mut n = 4;
+    let mut n = first;
     let mut i = 0;
     while i < 8 {
         out[i] = 1.0 / fact;
@@ -292,7 +288,7 @@ const COSH_SERIES: [f64; 8] = {
         i += 1;
     }
     out
-};
+}
 
 /// For `|x| < 1/2`: `sinh x = x + t` and `cosh x = c + c_lo`, from their
 /// series (no cancellation at small `x`).

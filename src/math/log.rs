@@ -7,7 +7,7 @@
 //! `1/ln2` or `1/ln10` and adding `k` round only once at the end.
 
 use super::Arith;
-use super::util::{keep_zero, poly, two_sum};
+use super::util::{keep_zero, poly, split_exponent, two_sum};
 
 /// `ln2` to 32 bits: `k * LN2_HI` is exact.
 pub(super) const LN2_HI: f64 = 0.693_147_180_601_954_5;
@@ -50,21 +50,8 @@ fn split<A: Arith>(a: &mut A, x: A::F) -> (A::F, A::F) {
 
     // Shift the exponent boundary from 1 to sqrt(1/2).
     const SQRT_HALF_HI: u64 = 0x3FE6_A09E_0000_0000;
-    let bits = a.bits_of(xs);
-    let offset = a.i(0x3FF0_0000_0000_0000 - SQRT_HALF_HI);
-    let b2 = a.iadd(bits, offset);
-    let biased = a.ushr(b2, 52);
-    let two52 = a.i(0x4330_0000_0000_0000);
-    let kbits = a.ior(biased, two52);
-    let kraw = a.float_of(kbits);
-    let unbias = a.f(4_503_599_627_371_519.0); // 2^52 + 1023
-    let k = a.sub(kraw, unbias);
+    let (k, m, _) = split_exponent(a, xs, SQRT_HALF_HI);
     let kf = a.sub(k, adjust);
-    let mask = a.i(0x000F_FFFF_FFFF_FFFF);
-    let frac = a.iand(b2, mask);
-    let base = a.i(SQRT_HALF_HI);
-    let mbits = a.iadd(frac, base);
-    let m = a.float_of(mbits);
     (kf, m)
 }
 

@@ -62,7 +62,9 @@
 use super::exp::{exp_parts, one_plus_scaled};
 use super::log::{LN2_HI, LN2_LO};
 use super::pow_tables::{EXP2, LOG};
-use super::util::{clamp, normalize, odd, poly, round_mul, two_prod, two_sum, with_sign_of};
+use super::util::{
+    clamp, normalize, odd, poly, round_mul, split_exponent, two_prod, two_sum, with_sign_of,
+};
 use super::{Arith, Scalar};
 use crate::functions::NativeFn;
 
@@ -106,23 +108,10 @@ const E: [f64; 4] = [0.5, 1.0 / 6.0, 1.0 / 24.0, 1.0 / 120.0];
 /// is masked, so they still read the table).
 fn log_two_double<A: Arith>(a: &mut A, x: A::F, adjust: Option<A::F>) -> (A::F, A::F) {
     // x = 2^k * m, 0.703125 <= m < 1.40625.
-    let bits = a.bits_of(x);
-    let offset = a.i(0x3FF0_0000_0000_0000 - BASE_BITS);
-    let b2 = a.iadd(bits, offset);
-    let biased = a.ushr(b2, 52);
-    let two52 = a.i(0x4330_0000_0000_0000);
-    let kbits = a.ior(biased, two52);
-    let kraw = a.float_of(kbits);
-    let unbias = a.f(4_503_599_627_371_519.0); // 2^52 + 1023
-    let mut kf = a.sub(kraw, unbias);
+    let (mut kf, m, b2) = split_exponent(a, x, BASE_BITS);
     if let Some(adjust) = adjust {
         kf = a.sub(kf, adjust);
     }
-    let mask = a.i(0x000F_FFFF_FFFF_FFFF);
-    let frac = a.iand(b2, mask);
-    let base = a.i(BASE_BITS);
-    let mbits = a.iadd(frac, base);
-    let m = a.float_of(mbits);
 
     // The interval: the top 8 fraction bits (`lookup` keeps those).
     let j = a.ushr(b2, 44);

@@ -93,6 +93,28 @@ pub(super) fn poly<A: Arith>(a: &mut A, x: A::F, c: &[f64]) -> A::F {
 /// Pairs of coefficients [`poly`] takes at most.
 const MAX_TERMS: usize = 16;
 
+/// `x = 2^k * m` for positive normal `x`, with `m` in `[b, 2b)` where `b`
+/// is the double whose bits are `base_bits` (`1/2 <= b < 1`): `k` as an
+/// integer-valued float, `m`, and the bits of `x` shifted so that their low
+/// 52 bits are `m`'s fraction above `b` (the top ones index a table).
+pub(super) fn split_exponent<A: Arith>(a: &mut A, x: A::F, base_bits: u64) -> (A::F, A::F, A::I) {
+    let bits = a.bits_of(x);
+    let offset = a.i(0x3FF0_0000_0000_0000 - base_bits);
+    let shifted = a.iadd(bits, offset);
+    let biased = a.ushr(shifted, 52);
+    let two52 = a.i(0x4330_0000_0000_0000);
+    let kbits = a.ior(biased, two52);
+    let kraw = a.float_of(kbits);
+    let unbias = a.f(4_503_599_627_371_519.0); // 2^52 + 1023
+    let k = a.sub(kraw, unbias);
+    let mask = a.i(0x000F_FFFF_FFFF_FFFF);
+    let frac = a.iand(shifted, mask);
+    let base = a.i(base_bits);
+    let mbits = a.iadd(frac, base);
+    let m = a.float_of(mbits);
+    (k, m, shifted)
+}
+
 /// `a + b` as an exact sum `(s, e)`: `s` the rounded sum, `e` its error.
 pub(super) fn two_sum<A: Arith>(a: &mut A, x: A::F, y: A::F) -> (A::F, A::F) {
     let s = a.add(x, y);
