@@ -10,9 +10,8 @@ mod common;
 use std::hint::black_box;
 
 use criterion::{BenchmarkId, Criterion, criterion_main};
-use exprjit::functions::Registry;
-use exprjit::ir::{lower::lower, passes::optimize};
-use exprjit::{Engine, Limits, syntax};
+use exprjit::unstable::{Registry, lower, optimize, parse_syntax};
+use exprjit::{Engine, Limits};
 
 const SEED: &str = "y + h*y^2*cos(t+y)";
 const SEED_ARGS: [&str; 3] = ["y", "t", "h"];
@@ -24,11 +23,7 @@ fn large_formula(nodes: usize) -> String {
     let mut count = 0;
     while count < nodes {
         let term = common::formula(&mut rng, 12);
-        count += syntax::parse(&term, &Limits::default())
-            .unwrap()
-            .nodes
-            .len()
-            + 1;
+        count += parse_syntax(&term, &Limits::default()).unwrap().nodes.len() + 1;
         terms.push(term);
     }
     terms.join(" + ")
@@ -41,9 +36,9 @@ fn stages(c: &mut Criterion, group: &str, text: &str, args: &[&str], samples: us
     let mut g = c.benchmark_group(group);
     g.sample_size(samples);
     g.bench_function("parse", |b| {
-        b.iter(|| syntax::parse(black_box(text), &limits).unwrap())
+        b.iter(|| parse_syntax(black_box(text), &limits).unwrap())
     });
-    let ast = syntax::parse(text, &limits).unwrap();
+    let ast = parse_syntax(text, &limits).unwrap();
     g.bench_function("passes", |b| {
         b.iter(|| optimize(&lower(black_box(&ast), &registry).unwrap()))
     });

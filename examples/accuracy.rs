@@ -16,8 +16,8 @@ mod harness;
 
 use std::time::Instant;
 
-use exprjit::functions::MathFn;
-use exprjit::math::fast_fn;
+use exprjit::unstable::MathFn;
+
 use harness::{Row, Stats, details, markdown, measure, reference};
 
 fn main() {
@@ -52,7 +52,7 @@ fn main() {
     let start = Instant::now();
     let mut rows: Vec<Row> = Vec::new();
     for f in chosen {
-        let fast = fast_fn(f);
+        let fast = f.fast_fn();
         let impls = match fast {
             Some(g) => vec![g, f.ptr()],
             None => vec![f.ptr()],

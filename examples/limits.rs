@@ -25,7 +25,10 @@ fn case(name: &str, text: &str) {
         Ok(expr) => {
             let vars = expr.variables();
             match expr.compile(&vars) {
-                Ok(_) => format!("compiled ({} IR nodes)", expr.program().len()),
+                Ok(_) => format!(
+                    "compiled ({} IR nodes)",
+                    exprjit::unstable::program(&expr).len()
+                ),
                 Err(e) => format!("refused: {}", e.message()),
             }
         }

@@ -7,8 +7,8 @@
 
 use std::time::Instant;
 
-use exprjit::functions::MathFn;
-use exprjit::math::has_inline;
+use exprjit::unstable::MathFn;
+
 use exprjit::{Engine, Input, MathMode, Parallel};
 
 const N: usize = 1_000_000;
@@ -52,7 +52,7 @@ fn main() -> exprjit::Result<()> {
     let wanted: Vec<String> = std::env::args().skip(1).collect();
     let fns: Vec<MathFn> = MathFn::ALL
         .into_iter()
-        .filter(|&f| has_inline(f))
+        .filter(|&f| f.has_inline())
         .filter(|f| wanted.is_empty() || wanted.iter().any(|w| w == f.name()))
         .collect();
     println!("| function | range of x | fast (ns/element) | libm (ns/element) | libm / fast |");

@@ -5,15 +5,16 @@ use std::sync::Arc;
 
 use crate::bind::bind;
 use crate::error::{Error, ErrorKind, Result};
-use crate::functions::{NativeFn, Registry};
+use crate::functions::Registry;
 use crate::interp;
 use crate::ir::{Program, lower::lower, passes, print};
-use crate::jit::{self, JitOptions, ScalarCode};
+use crate::jit::{self, JitOptions, Listing, ScalarCode};
 use crate::kernels::{
     self, GridKernel, MapKernel, Recurrence, RecurrenceSpec, Reduce, ReduceKernel,
 };
 use crate::limits::Limits;
 use crate::math::MathMode;
+use crate::native::NativeFn;
 use crate::syntax;
 
 /// Parses and compiles formulas: holds the registered native functions, the
@@ -26,8 +27,7 @@ use crate::syntax;
 ///     (-x * x / 2.0).exp()
 /// }
 ///
-/// let mut engine = Engine::new();
-/// engine.register_fn1("gauss", gauss)?;
+/// let engine = Engine::new().with_function("gauss", exprjit::NativeFn::Arity1(gauss))?;
 /// let expr = engine.parse("k * gauss(x - mu)")?;
 /// let f = expr.compile(&["x", "mu", "k"])?;
 /// assert_eq!(f.call(&[1.0, 1.0, 3.0])?, 3.0);
@@ -97,9 +97,11 @@ impl Engine {
         self.math
     }
 
-    /// Code generation settings for formulas compiled from now on.
-    pub fn with_jit_options(mut self, options: JitOptions) -> Engine {
-        self.jit = options;
+    /// Runs Cranelift's IR verifier on the code of formulas compiled from
+    /// now on (10–25% of compile time). Default: on in debug builds, off in
+    /// release builds.
+    pub fn with_verifier(mut self, on: bool) -> Engine {
+        self.jit.verify = on;
         self
     }
 
@@ -108,54 +110,29 @@ impl Engine {
         self.limits
     }
 
-    /// Registers a native function under `name` with its arity. Both the
+    /// Adds a native function under `name`, with the arity of its
+    /// [`NativeFn`] variant, for formulas parsed from now on. Both the
     /// interpreter and compiled code call it. It must be pure: exprjit may
-    /// call it once for repeated identical calls. Registering a name again
-    /// replaces the function for formulas parsed afterwards.
-    pub fn register(&mut self, name: &str, func: NativeFn) -> Result<&mut Engine> {
+    /// call it once for repeated identical calls, and never calls it at
+    /// compile time. Adding a name again replaces the function for formulas
+    /// parsed afterwards. The name must be an identifier that is not a
+    /// built-in function or constant.
+    ///
+    /// ```
+    /// use exprjit::{Engine, NativeFn};
+    ///
+    /// extern "C" fn gauss(x: f64) -> f64 {
+    ///     (-x * x / 2.0).exp()
+    /// }
+    /// let engine = Engine::new().with_function("gauss", NativeFn::Arity1(gauss))?;
+    /// assert_eq!(engine.parse("2*gauss(x)")?.eval(&[("x", 0.0)])?, 2.0);
+    /// assert!(Engine::new().with_function("sin", NativeFn::Arity1(gauss)).is_err());
+    /// # Ok::<(), exprjit::Error>(())
+    /// ```
+    #[doc(alias = "register")]
+    pub fn with_function(mut self, name: &str, func: NativeFn) -> Result<Engine> {
         self.registry.register(name, func)?;
         Ok(self)
-    }
-
-    /// Registers `f()`.
-    pub fn register_fn0(&mut self, name: &str, f: extern "C" fn() -> f64) -> Result<&mut Engine> {
-        self.register(name, NativeFn::Arity0(f))
-    }
-
-    /// Registers `f(a)`.
-    pub fn register_fn1(
-        &mut self,
-        name: &str,
-        f: extern "C" fn(f64) -> f64,
-    ) -> Result<&mut Engine> {
-        self.register(name, NativeFn::Arity1(f))
-    }
-
-    /// Registers `f(a, b)`.
-    pub fn register_fn2(
-        &mut self,
-        name: &str,
-        f: extern "C" fn(f64, f64) -> f64,
-    ) -> Result<&mut Engine> {
-        self.register(name, NativeFn::Arity2(f))
-    }
-
-    /// Registers `f(a, b, c)`.
-    pub fn register_fn3(
-        &mut self,
-        name: &str,
-        f: extern "C" fn(f64, f64, f64) -> f64,
-    ) -> Result<&mut Engine> {
-        self.register(name, NativeFn::Arity3(f))
-    }
-
-    /// Registers `f(a, b, c, d)`.
-    pub fn register_fn4(
-        &mut self,
-        name: &str,
-        f: extern "C" fn(f64, f64, f64, f64) -> f64,
-    ) -> Result<&mut Engine> {
-        self.register(name, NativeFn::Arity4(f))
     }
 
     /// Names of the registered native functions.
@@ -354,13 +331,20 @@ impl Expr {
         self.program.vars.iter().map(|v| &*v.name).collect()
     }
 
-    /// The formula after the rewrites, as text (see [`print::render`]).
+    /// The formula after the rewrites, as text, with minimal parentheses
+    /// (named temporaries where sharing would make it long).
+    ///
+    /// ```
+    /// let expr = exprjit::parse("x^3 + 2*pi")?;
+    /// assert_eq!(expr.rewritten(), "x*(x*x) + 6.283185307179586");
+    /// # Ok::<(), exprjit::Error>(())
+    /// ```
     pub fn rewritten(&self) -> String {
         print::render(&self.program)
     }
 
     /// The IR program (rewritten, if rewrites are on).
-    pub fn program(&self) -> &Program {
+    pub(crate) fn program(&self) -> &Program {
         &self.program
     }
 
@@ -377,7 +361,7 @@ impl Expr {
 
     /// The Cranelift IR and machine code [`compile`](Expr::compile) makes
     /// for this argument order (the `:ir` and `:asm` of the session).
-    pub fn listing<S: AsRef<str>>(&self, args: &[S]) -> Result<jit::Listing> {
+    pub fn listing<S: AsRef<str>>(&self, args: &[S]) -> Result<Listing> {
         let slots = bind(&self.program, args)?;
         jit::list_scalar(&self.program, &slots, self.jit)
     }
@@ -449,7 +433,10 @@ impl Compiled {
         check_count(&self.args, args.len())?;
         // SAFETY: the code reads `args[slot]` for slots below the number of
         // argument names, which equals `args.len()` (checked above); it
-        // writes nothing and calls only the fixed function table.
+        // writes nothing. It calls only the C library's functions, the
+        // registered natives the program names (kept alive by the
+        // program's `natives`) and the resident inline math, which lives
+        // for the whole process.
         Ok(unsafe { (self.code.func)(args.as_ptr()) })
     }
 
@@ -486,6 +473,11 @@ impl Interpreter {
             // A registered function that itself interprets a formula.
             Err(_) => interp::eval(&self.program, &self.slots, args, &mut Vec::new()),
         }))
+    }
+
+    /// The argument names, in call order.
+    pub fn arg_names(&self) -> impl Iterator<Item = &str> {
+        self.args.iter().map(|a| &**a)
     }
 
     /// The number of arguments.

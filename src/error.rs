@@ -102,12 +102,17 @@ impl Error {
     }
 
     /// An error pointing at `span` of `text`.
-    pub fn at(kind: ErrorKind, message: impl Into<String>, span: Span, text: &Arc<str>) -> Error {
+    pub(crate) fn at(
+        kind: ErrorKind,
+        message: impl Into<String>,
+        span: Span,
+        text: &Arc<str>,
+    ) -> Error {
         Error::new(kind, message).with_span(span, text)
     }
 
     /// Attaches a position in `text`.
-    pub fn with_span(mut self, span: Span, text: &Arc<str>) -> Error {
+    pub(crate) fn with_span(mut self, span: Span, text: &Arc<str>) -> Error {
         self.span = Some(span);
         self.text = Some(text.clone());
         self

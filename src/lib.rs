@@ -1,5 +1,6 @@
 //! exprjit compiles formulas people type (`y + h*y^2*cos(t+y)`, `x^3`) to
-//! native code with Cranelift in microseconds.
+//! native code with Cranelift in microseconds, and runs them over data in
+//! loops that live inside the compiled code.
 //!
 //! ```
 //! let expr = exprjit::parse("y + h*y^2*cos(t+y)")?;
@@ -11,37 +12,74 @@
 //! # Ok::<(), exprjit::Error>(())
 //! ```
 //!
-//! The pipeline, one module per stage, data flowing one way:
-//! [`syntax`] (text → AST) → [`ir::lower`] (AST → DAG) → [`ir::passes`]
-//! (rewrites) → [`interp`] (the reference) or [`jit`] (Cranelift). See
-//! `ARCHITECTURE.md` for the invariants.
+//! The whole interface:
+//!
+//! - [`Engine`] holds the settings ([`Limits`], [`MathMode`], rewrites,
+//!   registered [`NativeFn`]s) and parses formulas into an [`Expr`], which
+//!   compiles to a [`Compiled`] function or gives the reference
+//!   [`Interpreter`] (the JIT agrees with it bit for bit).
+//! - Kernels run the loop inside compiled code: [`MapKernel`] (elementwise,
+//!   over [`Input`] arrays or broadcast scalars), [`ReduceKernel`]
+//!   ([`Reduce`]: sum, min, max), [`Recurrence`] (from a
+//!   [`RecurrenceSpec`], keeping states as [`Keep`] says, into a
+//!   [`Trajectory`]), and [`GridKernel`]; [`Parallel`] says how they use
+//!   threads, and parallel results equal serial ones.
+//! - Every failure is an [`Error`] with an [`ErrorKind`], and a [`Span`]
+//!   with a caret for errors in formula text.
+//! - [`Session`] is the interactive session of the `exprjit` command, as a
+//!   library type.
+//!
+//! No Cranelift, pest or rustyline type appears in this interface. See
+//! `ARCHITECTURE.md` for the pipeline and its invariants.
 
 mod api;
 mod bind;
-pub mod error;
+mod error;
 mod format;
-pub mod functions;
-pub mod interp;
-pub mod ir;
-pub mod jit;
-pub mod kernels;
+mod functions;
+mod interp;
+mod ir;
+mod jit;
+mod kernels;
 mod limits;
-pub mod math;
-pub mod session;
-pub mod syntax;
+mod math;
+mod native;
+mod session;
+mod syntax;
 
 pub use api::{Compiled, Engine, Expr, Interpreter, eval, parse};
 pub use bind::check_name;
 pub use error::{Error, ErrorKind, Result, Span};
 pub use format::format_f64;
-pub use functions::NativeFn;
-pub use jit::{JitOptions, Listing};
+pub use jit::Listing;
 pub use kernels::{
     GridKernel, Input, Keep, MapKernel, Parallel, Recurrence, RecurrenceSpec, Reduce, ReduceKernel,
     Trajectory,
 };
 pub use limits::Limits;
 pub use math::MathMode;
+pub use native::NativeFn;
+pub use session::{Reply, Session, Value};
+
+/// Internals for exprjit's own benches, tests and fuzz targets.
+///
+/// **Not part of the API**: anything here may change or go away in any
+/// release, and nothing here is covered by semantic versioning.
+#[doc(hidden)]
+pub mod unstable {
+    pub use crate::functions::{MathFn, Registry, builtin_names};
+    pub use crate::ir::lower::lower;
+    pub use crate::ir::passes::{INT_POW_MAX_ULP, MAX_INT_POW, optimize};
+    pub use crate::ir::{Callee, Id, Node, Program, ops};
+    pub use crate::kernels::CHUNK;
+    pub use crate::math::{Arith, Scalar};
+    pub use crate::syntax::{Ast, parse as parse_syntax};
+
+    /// The IR program of a parsed formula (rewritten, if rewrites are on).
+    pub fn program(expr: &crate::Expr) -> &Program {
+        expr.program()
+    }
+}
 
 /// The README's examples are compiled and run as doc tests.
 #[cfg(doctest)]

@@ -6,7 +6,7 @@ mod repl;
 
 use std::process::ExitCode;
 
-use exprjit::session::Session;
+use exprjit::Session;
 use exprjit::{Error, ErrorKind, MathMode, format_f64};
 
 const USAGE: &str = "\

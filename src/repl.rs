@@ -1,12 +1,12 @@
 //! The interactive loop: line editing, history and completion (rustyline)
-//! around [`exprjit::session::Session`]; Ctrl-C stops a long measurement.
+//! around [`exprjit::Session`]; Ctrl-C stops a long measurement.
 
 use std::io::{BufRead, IsTerminal};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::atomic::Ordering;
 
-use exprjit::session::{Reply, Session};
+use exprjit::{Reply, Session};
 use rustyline::completion::{Completer, Pair};
 use rustyline::error::ReadlineError;
 use rustyline::highlight::Highlighter;

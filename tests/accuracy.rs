@@ -1,6 +1,6 @@
 //! Accuracy of the library functions against a high-precision reference.
 //!
-//! Every function whose inline form exists ([`exprjit::math::fast_fn`]) is
+//! Every function whose inline form exists ((`MathFn::fast_fn`)) is
 //! measured on `EXPRJIT_ACCURACY_N` inputs (default 100,000; specials first,
 //! then seeded draws spanning its domain) and must stay within 1 ulp (2 for
 //! `pow`). The C library's implementations are measured on the same inputs
@@ -16,8 +16,9 @@ use std::io::Write;
 use std::sync::OnceLock;
 
 use astro_float_num::{BigFloat, Consts, Radix, RoundingMode};
-use exprjit::functions::{MathFn, NativeFn};
-use exprjit::math::fast_fn;
+use exprjit::NativeFn;
+use exprjit::unstable::MathFn;
+
 use harness::{Ref, Row, Stats, big, markdown, measure, reference_at, ulp_error};
 
 /// The functions issue 4 gives an inline form. Any other function with a
@@ -35,7 +36,7 @@ const PLANNED: [MathFn; 19] = {
 fn measured() -> Vec<MathFn> {
     MathFn::ALL
         .into_iter()
-        .filter(|&f| PLANNED.contains(&f) || fast_fn(f).is_some())
+        .filter(|&f| PLANNED.contains(&f) || f.fast_fn().is_some())
         .collect()
 }
 
@@ -56,7 +57,7 @@ fn results() -> &'static [Row] {
         let rows: Vec<Row> = measured()
             .into_iter()
             .filter_map(|f| {
-                let mut row = match fast_fn(f) {
+                let mut row = match f.fast_fn() {
                     Some(fast) => measure(f, n, &[fast, f.ptr()])?,
                     None => measure(f, n, &[f.ptr()])?,
                 };

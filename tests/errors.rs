@@ -249,19 +249,19 @@ fn limit_errors() {
 
 #[test]
 fn registration_errors() {
-    let mut engine = Engine::new();
-    let e = engine.register_fn0("sin", one).unwrap_err();
+    let one = exprjit::NativeFn::Arity0(one);
+    let e = Engine::new().with_function("sin", one).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Registration);
     assert_eq!(
         e.to_string(),
         "error: cannot register `sin`: it is a built-in name of the language"
     );
-    let e = engine.register_fn0("my fn", one).unwrap_err();
+    let e = Engine::new().with_function("my fn", one).unwrap_err();
     assert_eq!(
         e.to_string(),
         "error: cannot register `my fn`: a function name must match [A-Za-z_][A-Za-z0-9_]*"
     );
-    engine.register_fn0("one", one).unwrap();
+    let engine = Engine::new().with_function("one", one).unwrap();
     let e = engine.parse("one(2)").unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Arity);
     assert_eq!(e.message(), "`one` takes 0 arguments, but 1 was given");

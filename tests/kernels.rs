@@ -4,7 +4,7 @@
 mod common;
 
 use common::{Rng, formula_in, input, same};
-use exprjit::kernels::CHUNK;
+use exprjit::unstable::CHUNK;
 use exprjit::{Engine, ErrorKind, Input, Keep, Parallel, RecurrenceSpec, Reduce};
 
 const ARGS: [&str; 3] = ["x", "y", "z"];

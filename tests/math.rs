@@ -6,7 +6,7 @@
 mod common;
 
 use common::{AWKWARD, Rng, same, ulp_distance};
-use exprjit::functions::MathFn;
+use exprjit::unstable::MathFn;
 use exprjit::{Engine, Input, MathMode};
 
 const INF: f64 = f64::INFINITY;
@@ -342,7 +342,7 @@ const CASES2: [(&str, f64, f64, f64); 127] = [
 fn inline_functions() -> Vec<MathFn> {
     MathFn::ALL
         .into_iter()
-        .filter(|&f| exprjit::math::has_inline(f))
+        .filter(|&f| f.has_inline())
         .collect()
 }
 
@@ -703,7 +703,7 @@ fn table_lookups_stay_inside_their_tables_for_any_bits() {
 
     // The operation itself: any index reads the entry it names modulo the
     // table's length.
-    use exprjit::math::{Arith, Scalar};
+    use exprjit::unstable::{Arith, Scalar};
     static TABLE: [[f64; 1]; 4] = [[1.0], [2.0], [3.0], [4.0]];
     static PAIRS: [[f64; 2]; 2] = [[1.0, 2.0], [3.0, 4.0]];
     for (index, want) in [

@@ -6,7 +6,7 @@ mod common;
 
 use common::{Rng, exact_powi, ulp_distance};
 use exprjit::Engine;
-use exprjit::ir::passes::{INT_POW_MAX_ULP, MAX_INT_POW};
+use exprjit::unstable::{INT_POW_MAX_ULP, MAX_INT_POW};
 
 const SAMPLES: usize = 50_000;
 

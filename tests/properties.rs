@@ -5,9 +5,9 @@
 mod common;
 
 use common::{Rng, VARS, formula, input, same, ulp_distance};
-use exprjit::functions::MathFn;
-use exprjit::ir::passes::{INT_POW_MAX_ULP, MAX_INT_POW};
-use exprjit::ir::{Callee, Node, ops};
+use exprjit::unstable::MathFn;
+use exprjit::unstable::{Callee, Node, ops};
+use exprjit::unstable::{INT_POW_MAX_ULP, MAX_INT_POW};
 use exprjit::{Engine, Expr};
 use proptest::prelude::*;
 
@@ -25,11 +25,11 @@ fn values(expr: &Expr, rng: &mut Rng) -> Vec<(Vec<f64>, f64)> {
 /// True if the program has a `pow` whose exponent folds to a small integer
 /// constant (the one rewrite that may change a value).
 fn has_int_pow(expr: &Expr) -> bool {
-    let p = expr.program();
+    let p = exprjit::unstable::program(expr);
     // Constant value of each node, where its operands are all constant.
     let mut value: Vec<Option<f64>> = Vec::with_capacity(p.nodes.len());
     for node in &p.nodes {
-        let c = |id: exprjit::ir::Id| value[id.index()];
+        let c = |id: exprjit::unstable::Id| value[id.index()];
         let v = match node {
             Node::Const(bits) => Some(f64::from_bits(*bits)),
             Node::Unary(op, a) => c(*a).map(|a| ops::unary(*op, a)),

@@ -3,7 +3,7 @@
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-use exprjit::session::{Reply, Session, Value};
+use exprjit::{Reply, Session, Value};
 
 fn say(s: &mut Session, line: &str) -> String {
     match s.line(line) {

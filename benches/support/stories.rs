@@ -239,7 +239,7 @@ pub fn large_formula(terms: usize) -> String {
 /// something that can be called, for every contender.
 pub fn compile() -> Story {
     let large = large_formula(64);
-    let nodes = exprjit::syntax::parse(&large, &exprjit::Limits::default())
+    let nodes = exprjit::unstable::parse_syntax(&large, &exprjit::Limits::default())
         .map(|a| a.nodes.len())
         .unwrap_or(0);
     let mut s = Story::new(

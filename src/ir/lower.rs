@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use super::{BinaryOp, Builder, Callee, Id, Node, Program, UnaryOp, Var};
 use crate::error::{Error, ErrorKind, Result, suggest};
-use crate::functions::{self, Builtin, MathFn, Registry};
+use crate::functions::{self, Arity, Builtin, MathFn, Registry};
 use crate::syntax::{Ast, AstKind, Infix, Prefix};
 
 /// Lowers a parsed formula; `registry` holds the registered native functions.
@@ -80,12 +80,20 @@ pub fn lower(ast: &Ast, registry: &Registry) -> Result<Program> {
                 args,
             } => {
                 let args: Vec<Id> = args.iter().map(|a| ids[a.0 as usize]).collect();
-                let arity_error = |expected: usize| {
-                    let plural = if expected == 1 { "" } else { "s" };
+                let arity_error = |expected: Arity| {
+                    let (n, or_more) = match expected {
+                        Arity::Exactly(n) => (n, ""),
+                        Arity::AtLeast(n) => (n, " or more"),
+                    };
+                    let plural = if n == 1 && or_more.is_empty() {
+                        ""
+                    } else {
+                        "s"
+                    };
                     Error::at(
                         ErrorKind::Arity,
                         format!(
-                            "`{name}` takes {expected} argument{plural}, but {} {} given",
+                            "`{name}` takes {n}{or_more} argument{plural}, but {} {} given",
                             args.len(),
                             if args.len() == 1 { "was" } else { "were" }
                         ),
@@ -94,13 +102,14 @@ pub fn lower(ast: &Ast, registry: &Registry) -> Result<Program> {
                     )
                 };
                 if let Some((arity, builtin)) = functions::builtin(name) {
-                    if args.len() != arity {
+                    if !arity.accepts(args.len()) {
                         return Err(arity_error(arity));
                     }
                     lower_builtin(&mut b, builtin, &args)
                 } else if let Some((index, native)) = registry.lookup(name) {
-                    if args.len() != native.func.arity() {
-                        return Err(arity_error(native.func.arity()));
+                    let arity = Arity::Exactly(native.func.arity());
+                    if !arity.accepts(args.len()) {
+                        return Err(arity_error(arity));
                     }
                     b.add(Node::Call(Callee::Native(index as u32), args.into()))
                 } else if functions::constant(name).is_some() {
@@ -148,8 +157,23 @@ pub fn lower(ast: &Ast, registry: &Registry) -> Result<Program> {
 fn lower_builtin(b: &mut Builder, builtin: Builtin, args: &[Id]) -> Id {
     match builtin {
         Builtin::Math(f) => b.add(Node::Call(Callee::Math(f), args.into())),
-        Builtin::Exact(op) => b.add(Node::Unary(op, args[0])),
-        Builtin::MinMax(op) => b.add(Node::Binary(op, args[0], args[1])),
+        Builtin::Sqrt => b.add(Node::Unary(UnaryOp::Sqrt, args[0])),
+        Builtin::Abs => b.add(Node::Unary(UnaryOp::Abs, args[0])),
+        Builtin::Floor => b.add(Node::Unary(UnaryOp::Floor, args[0])),
+        Builtin::Ceil => b.add(Node::Unary(UnaryOp::Ceil, args[0])),
+        Builtin::Trunc => b.add(Node::Unary(UnaryOp::Trunc, args[0])),
+        // `max(a, b, c)` is `max(max(a, b), c)`: fmax folded left, so a NaN
+        // argument is ignored wherever it stands.
+        Builtin::Min | Builtin::Max => {
+            let op = if builtin == Builtin::Min {
+                BinaryOp::Min
+            } else {
+                BinaryOp::Max
+            };
+            args[1..]
+                .iter()
+                .fold(args[0], |acc, &x| b.add(Node::Binary(op, acc, x)))
+        }
         Builtin::Fma => b.add(Node::Fma(args[0], args[1], args[2])),
         Builtin::If => b.add(Node::Select(args[0], args[1], args[2])),
         Builtin::Clamp => {
@@ -213,5 +237,22 @@ mod tests {
         let e = lower_text("atan2(1)").unwrap_err();
         assert_eq!(e.kind(), ErrorKind::Arity);
         assert_eq!(e.message(), "`atan2` takes 2 arguments, but 1 was given");
+    }
+
+    #[test]
+    fn min_and_max_take_two_or_more_arguments_folded_left() {
+        let p = lower_text("max(a, b, c, d)").unwrap();
+        // a, b, max, c, max, d, max
+        assert_eq!(p.len(), 7);
+        let e = lower_text("min(1)").unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Arity);
+        assert_eq!(
+            e.message(),
+            "`min` takes 2 or more arguments, but 1 was given"
+        );
+        assert_eq!(
+            lower_text("max()").unwrap_err().message(),
+            "`max` takes 2 or more arguments, but 0 were given"
+        );
     }
 }

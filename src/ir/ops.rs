@@ -2,8 +2,12 @@
 //!
 //! The interpreter and constant folding call these functions; the code
 //! generator emits instruction sequences that produce the same bits (see
-//! `jit::codegen`). Library functions are called through the same pointers
-//! the JIT code calls.
+//! `jit::codegen`). A library function is, in `MathMode::Libm` and for the
+//! functions without an inline form, the C library's pointer, which the JIT
+//! code calls too; in `MathMode::Fast` it is the inline algorithm's Rust
+//! form on `Scalar` (`MathFn::fast_fn`), which the JIT emits inline on lanes
+//! (kernels) or calls compiled once per process (`jit/resident.rs`): other
+//! code, the same operations in the same order, so the same bits.
 
 use super::{BinaryOp, Callee, UnaryOp};
 use crate::functions::Native;
@@ -97,7 +101,7 @@ pub fn fma(a: f64, b: f64, c: f64) -> f64 {
 #[inline]
 pub fn call(callee: Callee, natives: &[Native], math: MathMode, args: &[f64]) -> f64 {
     match callee {
-        Callee::Math(f) => match (math, crate::math::fast_fn(f)) {
+        Callee::Math(f) => match (math, f.fast_fn()) {
             (MathMode::Fast, Some(fast)) => fast.call(args),
             _ => f.ptr().call(args),
         },

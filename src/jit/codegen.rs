@@ -5,9 +5,12 @@
 //! variable, and returns the value of each root. Kernels call it inside
 //! their loops, once per unrolled step. Every operation gives the same bits
 //! as its meaning in [`crate::ir::ops`], lane by lane: the arithmetic is
-//! IEEE-exact, NaN and signed-zero behaviour is spelled out, and library
-//! functions are indirect calls (one per lane) to the very pointers the
-//! interpreter calls.
+//! IEEE-exact, NaN and signed-zero behaviour is spelled out; library
+//! functions without an inline form (and all of them in `MathMode::Libm`)
+//! are indirect calls (one per lane) to the very pointers the interpreter
+//! calls, and the inline math is the interpreter's algorithm emitted on
+//! Cranelift values (`jit::mathgen`) or called in its resident compiled
+//! form (`jit::resident`).
 
 use cranelift_codegen::ir::condcodes::FloatCC;
 use cranelift_codegen::ir::{
@@ -68,8 +71,8 @@ impl Emitter {
     }
 
     /// Whether fast-mode math is emitted inline (the default: kernels) or
-    /// as calls to its scalar form ([`crate::math::fast_fn`], the same
-    /// bits): single scalar functions use calls, which compile faster.
+    /// as calls to its resident compiled scalar form (the same bits):
+    /// single scalar functions use calls, which compile faster.
     pub fn with_inline_math(mut self, inline: bool) -> Emitter {
         self.inline_math = inline;
         self
@@ -156,7 +159,7 @@ impl Emitter {
     pub(crate) fn call_preserving(
         &mut self,
         fb: &mut FunctionBuilder<'_>,
-        slow: crate::functions::NativeFn,
+        slow: crate::native::NativeFn,
         args: &[Value],
     ) -> Value {
         let Ok(trampoline) = super::resident::trampoline(slow) else {
@@ -330,17 +333,15 @@ impl Emitter {
                 }
                 Node::Fma(a, b, c) => self.fma(fb, at(*a), at(*b), at(*c)),
                 Node::Call(Callee::Math(f), args)
-                    if self.inline_math
-                        && program.math == MathMode::Fast
-                        && crate::math::has_inline(*f) =>
+                    if self.inline_math && program.math == MathMode::Fast && f.has_inline() =>
                 {
                     let args: Vec<Value> = args.iter().map(|&a| at(a)).collect();
                     let mut clif = Clif { emitter: self, fb };
-                    crate::math::inline(&mut clif, *f, &args)
+                    f.inline(&mut clif, &args).expect("an inline form")
                 }
                 Node::Call(callee, args) => {
                     let address = match callee {
-                        Callee::Math(f) => match (program.math, crate::math::fast_fn(*f)) {
+                        Callee::Math(f) => match (program.math, f.fast_fn()) {
                             // The compiled form where it can be built (it
                             // uses the host's `fma`), else the Rust one.
                             (MathMode::Fast, Some(fast)) => super::resident::math_function(*f)

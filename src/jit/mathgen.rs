@@ -12,8 +12,8 @@ use cranelift_codegen::ir::{
 use cranelift_frontend::FunctionBuilder;
 
 use super::codegen::{Emitter, Lanes};
-use crate::functions::NativeFn;
 use crate::math::Arith;
+use crate::native::NativeFn;
 
 /// Emits the math algorithms into `fb` through an [`Emitter`].
 pub(crate) struct Clif<'e, 'f, 'b> {

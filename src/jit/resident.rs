@@ -18,7 +18,7 @@
 //!
 //! **Scalar math functions.** `Expr::compile` calls the inline algorithms
 //! rather than inlining them (compile time). Their Rust forms
-//! (`math::fast_fn`) are what the interpreter runs; compiled by rustc for a
+//! (`MathFn::fast_fn`) are what the interpreter runs; compiled by rustc for a
 //! baseline x86-64 they reach `fma` through a libm call, ~25 of them per
 //! `cos`. The same algorithm compiled here uses the host's `fma`
 //! instruction and gives the same bits (the lane tests check the scalar
@@ -34,7 +34,8 @@ use super::codegen::{Emitter, Lanes};
 use super::mathgen::Clif;
 use super::{Code, JitOptions, build_function_as};
 use crate::error::Result;
-use crate::functions::{MathFn, NativeFn};
+use crate::functions::MathFn;
+use crate::native::NativeFn;
 
 /// The trampolines' calling convention.
 pub(crate) const TRAMPOLINE_CALL_CONV: CallConv = CallConv::PreserveAll;
@@ -89,7 +90,7 @@ pub(crate) fn trampoline(slow: NativeFn) -> Result<usize> {
 
 /// The address of `f`'s inline algorithm compiled as a scalar function of
 /// the C calling convention (f64 arguments, f64 result); `f` must have an
-/// inline form ([`crate::math::has_inline`]).
+/// inline form ([`MathFn::has_inline`]).
 pub(crate) fn math_function(f: MathFn) -> Result<usize> {
     resident(Key::Math(f), || {
         let arity = f.arity();
@@ -104,7 +105,7 @@ pub(crate) fn math_function(f: MathFn) -> Result<usize> {
                     emitter: &mut emitter,
                     fb,
                 };
-                let result = crate::math::inline(&mut clif, f, p);
+                let result = f.inline(&mut clif, p).expect("an inline form");
                 fb.ins().return_(&[result]);
             },
             None,

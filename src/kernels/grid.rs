@@ -172,10 +172,14 @@ impl GridKernel {
         if rows == 0 || cols == 0 {
             return;
         }
-        debug_assert_eq!(out.len(), rows * cols);
-        // SAFETY: `params` has the compiled number of values (checked) and
-        // `out` exactly `rows * cols` writable elements, which is all the
-        // code writes; it reads nothing else.
+        // `run1` and `run2` pass whole rows of a checked output; the code
+        // writes `rows * cols` elements, so this must hold for the call to
+        // be sound, and a release build checks it too.
+        assert_eq!(out.len(), rows * cols, "grid chunk of whole rows");
+        // SAFETY: `params` has the compiled number of values (checked by
+        // `check`) and `out` exactly `rows * cols` writable elements
+        // (asserted above), which is all the code writes; it reads nothing
+        // else.
         unsafe {
             (self.func)(
                 params.as_ptr(),

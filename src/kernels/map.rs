@@ -85,11 +85,6 @@ impl MapKernel {
         self.program.roots.len()
     }
 
-    /// The fused program.
-    pub fn program(&self) -> &Program {
-        &self.program
-    }
-
     /// Checks inputs and outputs; returns the element count.
     fn check(&self, inputs: &[Input<'_>], outputs: &[&mut [f64]]) -> Result<usize> {
         let len = array_len(&self.args, inputs)?;

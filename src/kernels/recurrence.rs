@@ -127,8 +127,8 @@ impl Recurrence {
         jit: JitOptions,
     ) -> Result<Recurrence> {
         let code = compile_steps(&program, &slots, width, params.len(), inputs.len(), jit)?;
-        // SAFETY: `code.entry` is the function just built with six i64
-        // parameters (pointers and counts) and no result in the target's
+        // SAFETY: `code.entry` is the function just built with seven i64
+        // parameters (four pointers and three counts) and no result in the target's
         // default calling convention, which is `StepFn`'s ABI.
         let func = unsafe { std::mem::transmute::<*const u8, StepFn>(code.entry) };
         Ok(Recurrence {
@@ -152,11 +152,6 @@ impl Recurrence {
     /// Number of state variables.
     pub fn width(&self) -> usize {
         self.width
-    }
-
-    /// The fused update program (one root per state variable).
-    pub fn program(&self) -> &Program {
-        &self.program
     }
 
     fn check(

@@ -41,7 +41,7 @@ fn cosine<A: Arith>(a: &mut A, ax: A::F) -> (A::F, A::F) {
 }
 
 /// Arcsine: the angle of `(c, |x|)`, with the sign of `x`.
-pub(super) fn asin<A: Arith>(a: &mut A, x: A::F) -> A::F {
+pub(crate) fn asin<A: Arith>(a: &mut A, x: A::F) -> A::F {
     let ax = a.abs(x);
     let c = cosine(a, ax);
     let zero = a.f(0.0);
@@ -50,7 +50,7 @@ pub(super) fn asin<A: Arith>(a: &mut A, x: A::F) -> A::F {
 }
 
 /// Arccosine: the angle of `(x, c)`, in `[0, pi]`.
-pub(super) fn acos<A: Arith>(a: &mut A, x: A::F) -> A::F {
+pub(crate) fn acos<A: Arith>(a: &mut A, x: A::F) -> A::F {
     let ax = a.abs(x);
     let c = cosine(a, ax);
     let zero = a.f(0.0);

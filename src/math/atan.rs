@@ -149,7 +149,7 @@ pub(super) fn angle<A: Arith>(
 }
 
 /// Arctangent: the angle of `(1, |x|)`, with the sign of `x`.
-pub(super) fn atan<A: Arith>(a: &mut A, x: A::F) -> A::F {
+pub(crate) fn atan<A: Arith>(a: &mut A, x: A::F) -> A::F {
     let ax = a.abs(x);
     let (zero, one) = (a.f(0.0), a.f(1.0));
     let v = angle(a, (ax, zero), (one, zero), None);
@@ -159,7 +159,7 @@ pub(super) fn atan<A: Arith>(a: &mut A, x: A::F) -> A::F {
 /// `atan2(y, x)`: the angle of the point `(x, y)` in `[-pi, pi]`, with C99's
 /// special values (`atan2(±0, -0) = ±pi`, `atan2(±0, +0) = ±0`,
 /// `atan2(±inf, -inf) = ±3pi/4`, …).
-pub(super) fn atan2<A: Arith>(a: &mut A, y: A::F, x: A::F) -> A::F {
+pub(crate) fn atan2<A: Arith>(a: &mut A, y: A::F, x: A::F) -> A::F {
     let (ay, ax) = (a.abs(y), a.abs(x));
     let (zero, one, inf) = (a.f(0.0), a.f(1.0), a.f(f64::INFINITY));
     // y = ±0: the angle is 0 or pi whatever x is (NaN aside), as for x = 1.

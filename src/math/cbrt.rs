@@ -17,7 +17,7 @@ const GUESS: [f64; 3] = [
 ];
 
 /// Cube root, correct for negative `x` (`cbrt(-8) = -2`).
-pub(super) fn cbrt<A: Arith>(a: &mut A, x: A::F) -> A::F {
+pub(crate) fn cbrt<A: Arith>(a: &mut A, x: A::F) -> A::F {
     let ax = a.abs(x);
     // Subnormals: scale by 2^54 (and the result by 2^-18).
     let min_normal = a.f(f64::MIN_POSITIVE);

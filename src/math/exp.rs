@@ -152,7 +152,7 @@ pub(super) fn one_plus_scaled<A: Arith>(a: &mut A, hi: A::F, lo: A::F, k: &Round
 }
 
 /// `e^x`.
-pub(super) fn exp<A: Arith>(a: &mut A, x: A::F) -> A::F {
+pub(crate) fn exp<A: Arith>(a: &mut A, x: A::F) -> A::F {
     let x = clamp(a, x, -746.0, 710.0);
     let (hi, lo, k) = exp_parts(a, x, None);
     let e = one_plus(a, hi, lo);
@@ -160,7 +160,7 @@ pub(super) fn exp<A: Arith>(a: &mut A, x: A::F) -> A::F {
 }
 
 /// `2^x`.
-pub(super) fn exp2<A: Arith>(a: &mut A, x: A::F) -> A::F {
+pub(crate) fn exp2<A: Arith>(a: &mut A, x: A::F) -> A::F {
     let x = clamp(a, x, -1080.0, 1030.0);
     let k = round_mul(a, x, 1.0);
     let r = a.sub(x, k.f); // exact, |r| <= 1/2
@@ -176,7 +176,7 @@ pub(super) fn exp2<A: Arith>(a: &mut A, x: A::F) -> A::F {
 }
 
 /// `e^x - 1`, accurate near 0.
-pub(super) fn expm1<A: Arith>(a: &mut A, x: A::F) -> A::F {
+pub(crate) fn expm1<A: Arith>(a: &mut A, x: A::F) -> A::F {
     let xc = clamp(a, x, -45.0, 710.0);
     let k0 = round_mul(a, xc, INV_LN2);
     let ax = a.abs(xc);
@@ -313,7 +313,7 @@ fn small_sinh_cosh<A: Arith>(a: &mut A, x: A::F) -> (A::F, A::F, A::F) {
 }
 
 /// Hyperbolic cosine: `(e^|x| + e^-|x|)/2`, or `e^|x|/2` above 20.
-pub(super) fn cosh<A: Arith>(a: &mut A, x: A::F) -> A::F {
+pub(crate) fn cosh<A: Arith>(a: &mut A, x: A::F) -> A::F {
     let ax = a.abs(x);
     let ((s, s_lo), _) = sum_and_difference(a, ax);
     let half = a.f(0.5);
@@ -327,7 +327,7 @@ pub(super) fn cosh<A: Arith>(a: &mut A, x: A::F) -> A::F {
 
 /// Hyperbolic sine: `(e^|x| - e^-|x|)/2` with the sign of `x` (no
 /// cancellation: both exponentials carry ~100 bits), or `e^|x|/2` above 20.
-pub(super) fn sinh<A: Arith>(a: &mut A, x: A::F) -> A::F {
+pub(crate) fn sinh<A: Arith>(a: &mut A, x: A::F) -> A::F {
     let ax = a.abs(x);
     let (_, (d, d_lo)) = sum_and_difference(a, ax);
     let half = a.f(0.5);
@@ -348,7 +348,7 @@ pub(super) fn sinh<A: Arith>(a: &mut A, x: A::F) -> A::F {
 }
 
 /// Hyperbolic tangent: the difference over the sum, or ±1 above 20.
-pub(super) fn tanh<A: Arith>(a: &mut A, x: A::F) -> A::F {
+pub(crate) fn tanh<A: Arith>(a: &mut A, x: A::F) -> A::F {
     let ax = a.abs(x);
     let ((s, s_lo), (d, d_lo)) = sum_and_difference(a, ax);
     let (q, q_lo) = divide(a, d, d_lo, s, s_lo);

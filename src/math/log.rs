@@ -109,7 +109,7 @@ fn assemble_ln<A: Arith>(a: &mut A, kf: A::F, hi: A::F, lo: A::F, extra: A::F) -
 }
 
 /// Natural logarithm.
-pub(super) fn log<A: Arith>(a: &mut A, x: A::F) -> A::F {
+pub(crate) fn log<A: Arith>(a: &mut A, x: A::F) -> A::F {
     let (kf, hi, lo) = log_parts(a, x);
     let zero = a.f(0.0);
     let v = assemble_ln(a, kf, hi, lo, zero);
@@ -129,7 +129,7 @@ fn times<A: Arith>(a: &mut A, hi: A::F, lo: A::F, c: f64, c_lo: f64) -> (A::F, A
 }
 
 /// Base-2 logarithm.
-pub(super) fn log2<A: Arith>(a: &mut A, x: A::F) -> A::F {
+pub(crate) fn log2<A: Arith>(a: &mut A, x: A::F) -> A::F {
     let (kf, hi, lo) = log_parts(a, x);
     let (p, p_lo) = times(a, hi, lo, INV_LN2, INV_LN2_LO);
     let (w, e) = two_sum(a, kf, p);
@@ -139,7 +139,7 @@ pub(super) fn log2<A: Arith>(a: &mut A, x: A::F) -> A::F {
 }
 
 /// Base-10 logarithm.
-pub(super) fn log10<A: Arith>(a: &mut A, x: A::F) -> A::F {
+pub(crate) fn log10<A: Arith>(a: &mut A, x: A::F) -> A::F {
     let (kf, hi, lo) = log_parts(a, x);
     let (p, p_lo) = times(a, hi, lo, INV_LN10, INV_LN10_LO);
     let c_hi = a.f(LOG10_2_HI);
@@ -153,7 +153,7 @@ pub(super) fn log10<A: Arith>(a: &mut A, x: A::F) -> A::F {
 }
 
 /// `log(1 + x)`, accurate near 0.
-pub(super) fn log1p<A: Arith>(a: &mut A, x: A::F) -> A::F {
+pub(crate) fn log1p<A: Arith>(a: &mut A, x: A::F) -> A::F {
     let one = a.f(1.0);
     let u = a.add(one, x);
     // log(u + d) = log(u) + d/u to first order, d = x - (u - 1) the

@@ -8,22 +8,25 @@
 //! exactly specified (IEEE arithmetic, `fma` with one rounding, integer
 //! operations on the bits, per-lane selects), so both give the same bits.
 //!
-//! This module never imports Cranelift.
+//! Which function has which algorithm is a column of the function table
+//! (`crate::functions`), which dispatches to the algorithms here. This
+//! module imports nothing of the crate but [`NativeFn`], and never
+//! Cranelift.
 
-mod asin;
-mod atan;
-mod cbrt;
-mod exp;
-mod log;
-mod pow;
+pub(crate) mod asin;
+pub(crate) mod atan;
+pub(crate) mod cbrt;
+pub(crate) mod exp;
+pub(crate) mod log;
+pub(crate) mod pow;
 mod pow_tables;
 mod scalar;
-mod trig;
+pub(crate) mod trig;
 mod util;
 
 pub use scalar::Scalar;
 
-use crate::functions::{MathFn, NativeFn};
+use crate::native::NativeFn;
 
 /// Which implementation of the library functions formulas call.
 ///
@@ -153,115 +156,4 @@ pub trait Arith {
         args: &[Self::F],
         slow: NativeFn,
     ) -> Self::F;
-}
-
-/// Whether `f` has an inline form (in [`MathMode::Fast`]).
-pub fn has_inline(f: MathFn) -> bool {
-    fast_fn(f).is_some()
-}
-
-/// Emits (or, on [`Scalar`], computes) the inline form of `f` on `args`.
-///
-/// # Panics
-///
-/// If `f` has no inline form ([`has_inline`]) or `args` is not `f`'s arity.
-pub fn inline<A: Arith>(a: &mut A, f: MathFn, args: &[A::F]) -> A::F {
-    let x = args[0];
-    match f {
-        MathFn::Sin => trig::sin(a, x),
-        MathFn::Cos => trig::cos(a, x),
-        MathFn::Tan => trig::tan(a, x),
-        MathFn::Asin => asin::asin(a, x),
-        MathFn::Acos => asin::acos(a, x),
-        MathFn::Atan => atan::atan(a, x),
-        MathFn::Atan2 => atan::atan2(a, x, args[1]),
-        MathFn::Cbrt => cbrt::cbrt(a, x),
-        MathFn::Sinh => exp::sinh(a, x),
-        MathFn::Cosh => exp::cosh(a, x),
-        MathFn::Tanh => exp::tanh(a, x),
-        MathFn::Exp => exp::exp(a, x),
-        MathFn::Exp2 => exp::exp2(a, x),
-        MathFn::Expm1 => exp::expm1(a, x),
-        MathFn::Log => log::log(a, x),
-        MathFn::Log2 => log::log2(a, x),
-        MathFn::Log10 => log::log10(a, x),
-        MathFn::Log1p => log::log1p(a, x),
-        MathFn::Pow => pow::pow(a, x, args[1]),
-        other => panic!("`{}` has no inline form", other.name()),
-    }
-}
-
-macro_rules! scalar_forms {
-    ($($name:ident => $f:ident;)*) => {
-        $(extern "C" fn $name(x: f64) -> f64 {
-            inline(&mut Scalar, MathFn::$f, &[x])
-        })*
-    };
-    (arity 2: $($name:ident => $f:ident;)*) => {
-        $(extern "C" fn $name(x: f64, y: f64) -> f64 {
-            inline(&mut Scalar, MathFn::$f, &[x, y])
-        })*
-    };
-}
-
-scalar_forms! {
-    fast_sin => Sin;
-    fast_cos => Cos;
-    fast_tan => Tan;
-    fast_asin => Asin;
-    fast_acos => Acos;
-    fast_atan => Atan;
-    fast_cbrt => Cbrt;
-    fast_sinh => Sinh;
-    fast_cosh => Cosh;
-    fast_tanh => Tanh;
-    fast_exp => Exp;
-    fast_exp2 => Exp2;
-    fast_expm1 => Expm1;
-    fast_log => Log;
-    fast_log2 => Log2;
-    fast_log10 => Log10;
-    fast_log1p => Log1p;
-}
-
-scalar_forms! {
-    arity 2:
-    fast_atan2 => Atan2;
-    fast_pow => Pow;
-}
-
-/// The inline (fast-mode) form of `f` as a scalar function: what the
-/// interpreter and constant folding call in [`MathMode::Fast`]. `None` where
-/// `f` has no inline form and calls the C library in both modes.
-///
-/// ```
-/// use exprjit::functions::MathFn;
-/// let cos = exprjit::math::fast_fn(MathFn::Cos).unwrap();
-/// let exprjit::NativeFn::Arity1(cos) = cos else { unreachable!() };
-/// assert_eq!(cos(0.0), 1.0);
-/// ```
-pub fn fast_fn(f: MathFn) -> Option<NativeFn> {
-    use NativeFn::{Arity1 as A1, Arity2 as A2};
-    Some(match f {
-        MathFn::Sin => A1(fast_sin),
-        MathFn::Cos => A1(fast_cos),
-        MathFn::Tan => A1(fast_tan),
-        MathFn::Asin => A1(fast_asin),
-        MathFn::Acos => A1(fast_acos),
-        MathFn::Atan => A1(fast_atan),
-        MathFn::Atan2 => A2(fast_atan2),
-        MathFn::Cbrt => A1(fast_cbrt),
-        MathFn::Sinh => A1(fast_sinh),
-        MathFn::Cosh => A1(fast_cosh),
-        MathFn::Tanh => A1(fast_tanh),
-        MathFn::Exp => A1(fast_exp),
-        MathFn::Exp2 => A1(fast_exp2),
-        MathFn::Expm1 => A1(fast_expm1),
-        MathFn::Log => A1(fast_log),
-        MathFn::Log2 => A1(fast_log2),
-        MathFn::Log10 => A1(fast_log10),
-        MathFn::Log1p => A1(fast_log1p),
-        MathFn::Pow => A2(fast_pow),
-        _ => return None,
-    })
 }

@@ -66,7 +66,7 @@ use super::util::{
     clamp, normalize, odd, poly, round_mul, split_exponent, two_prod, two_sum, with_sign_of,
 };
 use super::{Arith, Scalar};
-use crate::functions::NativeFn;
+use crate::native::NativeFn;
 
 /// The bits of 0.703125: `m` lies in `[0.703125, 1.40625)`, and 1 is a
 /// boundary of the table's intervals.
@@ -200,7 +200,7 @@ fn small_integer<A: Arith>(a: &mut A, ay: A::F) -> (A::M, A::F) {
 
 /// `pow(x, y)` (`x^y` in formulas): the fast path for ordinary arguments,
 /// [`pow_full`] (called per lane) for the others.
-pub(super) fn pow<A: Arith>(a: &mut A, x: A::F, y: A::F) -> A::F {
+pub(crate) fn pow<A: Arith>(a: &mut A, x: A::F, y: A::F) -> A::F {
     let ax = a.abs(x);
     let ay = a.abs(y);
     let (l, l_lo) = log_two_double(a, ax, None);

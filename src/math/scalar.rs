@@ -1,7 +1,7 @@
 //! [`Arith`] on plain `f64`: the interpreter's twin of the inline code.
 
 use super::Arith;
-use crate::functions::NativeFn;
+use crate::native::NativeFn;
 
 /// Evaluates the inline algorithms on one `f64` at a time.
 #[derive(Debug, Clone, Copy, Default)]

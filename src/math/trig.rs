@@ -18,7 +18,7 @@
 
 use super::Arith;
 use super::util::{divide, flip_sign_by_bit, keep_zero, normalize, odd, poly, round_mul};
-use crate::functions::NativeFn;
+use crate::native::NativeFn;
 
 const TWO_OVER_PI: f64 = std::f64::consts::FRAC_2_PI;
 /// pi/2 = A + B + C to 159 bits.
@@ -153,7 +153,7 @@ fn slow_lanes<A: Arith>(
 }
 
 /// Sine.
-pub(super) fn sin<A: Arith>(a: &mut A, x: A::F) -> A::F {
+pub(crate) fn sin<A: Arith>(a: &mut A, x: A::F) -> A::F {
     let red = reduce(a, x);
     let (q, r, r_lo) = (&red.q, red.r, red.r_lo);
     let (sh, sl) = sin_parts(a, r, r_lo);
@@ -168,7 +168,7 @@ pub(super) fn sin<A: Arith>(a: &mut A, x: A::F) -> A::F {
 }
 
 /// Cosine.
-pub(super) fn cos<A: Arith>(a: &mut A, x: A::F) -> A::F {
+pub(crate) fn cos<A: Arith>(a: &mut A, x: A::F) -> A::F {
     let red = reduce(a, x);
     let (q, r, r_lo) = (&red.q, red.r, red.r_lo);
     let (sh, sl) = sin_parts(a, r, r_lo);
@@ -185,7 +185,7 @@ pub(super) fn cos<A: Arith>(a: &mut A, x: A::F) -> A::F {
 
 /// Tangent: `sin/cos` (even quadrants) or `-cos/sin` (odd), the quotient
 /// of the two-double values corrected once.
-pub(super) fn tan<A: Arith>(a: &mut A, x: A::F) -> A::F {
+pub(crate) fn tan<A: Arith>(a: &mut A, x: A::F) -> A::F {
     let red = reduce(a, x);
     let (q, r, r_lo) = (&red.q, red.r, red.r_lo);
     let (sh, sl) = sin_parts(a, r, r_lo);

@@ -3,7 +3,7 @@
 //! prints what it answers; tests drive it the same way.
 //!
 //! ```
-//! use exprjit::session::{Reply, Session};
+//! use exprjit::{Reply, Session};
 //!
 //! let mut s = Session::new();
 //! s.line("x = linspace(0, 1, 5)");
@@ -89,10 +89,7 @@ Commands
   :threads N                 threads for array formulas (0: all cores, 1: serial)
   :math fast|libm            inline vector math (default) or C library calls
   :clear                     forget all variables
-  :quit                      leave (also Ctrl-D); Ctrl-C stops a long run
-Functions: sin cos tan asin acos atan sinh cosh tanh asinh acosh atanh exp exp2
-expm1 log ln log2 log10 log1p sqrt cbrt abs floor ceil round trunc sign atan2 pow
-hypot min max fmod clamp fma if; constants pi e.";
+  :quit                      leave (also Ctrl-D); Ctrl-C stops a long run";
 
 /// Session state: variables and settings.
 pub struct Session {
@@ -247,7 +244,7 @@ impl Session {
         names.extend(crate::functions::builtin_names().map(String::from));
         names.extend(CONSTRUCTORS.iter().map(|s| s.to_string()));
         names.extend(COMMANDS.iter().map(|s| s.to_string()));
-        names.extend(["pi".to_string(), "e".to_string()]);
+        names.extend(crate::functions::constant_names().map(String::from));
         names
     }
 
@@ -284,7 +281,8 @@ impl Session {
     fn command(&mut self, name: &str, rest: &str) -> Option<Result<String>> {
         Some(match name {
             "q" | "quit" | "exit" => return None,
-            "h" | "help" => Ok(HELP.to_string()),
+            "h" | "help" if rest.trim() == "functions" => Ok(crate::functions::help(true)),
+            "h" | "help" => Ok(format!("{HELP}\n{}", crate::functions::help(false))),
             "vars" => Ok(self.list_vars()),
             "clear" => {
                 self.vars.clear();

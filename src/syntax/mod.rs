@@ -2,7 +2,7 @@
 //! syntax errors in words a person understands.
 //!
 //! ```
-//! let ast = exprjit::syntax::parse("-2^2 + x", &exprjit::Limits::default()).unwrap();
+//! let ast = exprjit::unstable::parse_syntax("-2^2 + x", &exprjit::Limits::default()).unwrap();
 //! assert_eq!(ast.to_string(), "((-(2.0 ^ 2.0)) + x)");
 //! ```
 

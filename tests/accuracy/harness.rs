@@ -23,7 +23,8 @@ use std::f64::consts::{FRAC_PI_2, PI, TAU};
 use std::fmt::Write as _;
 
 use astro_float_num::{BigFloat, Consts, RoundingMode, Sign};
-use exprjit::functions::{MathFn, NativeFn};
+use exprjit::NativeFn;
+use exprjit::unstable::MathFn;
 use rayon::prelude::*;
 
 /// Working precision of the reference, in bits. The reference's relative

@@ -2,7 +2,7 @@
 //! crash or mismatch a fuzzer finds is replayed by `cargo test`.
 
 use super::{Rng, VARS, formula, formula_in, input, same};
-use exprjit::kernels::CHUNK;
+use exprjit::unstable::CHUNK;
 use exprjit::{Engine, Input, Reduce};
 
 /// Any text through parse, rewrite, render and compile: never a panic; when
