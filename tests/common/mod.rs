@@ -132,7 +132,8 @@ const FUNCS1: [&str; 29] = [
     "ceil", "round", "trunc", "sign", "-",
 ];
 const FUNCS2: [&str; 6] = ["atan2", "pow", "hypot", "min", "max", "fmod"];
-const FUNCS3: [&str; 3] = ["clamp", "fma", "if"];
+// `min` and `max` again: they take any number of arguments from two.
+const FUNCS3: [&str; 5] = ["clamp", "fma", "if", "min", "max"];
 const BINOPS: [&str; 18] = [
     "+", "-", "*", "/", "%", "^", "**", "<", "<=", ">", ">=", "==", "!=", "&&", "||", "+", "*", "-",
 ];
@@ -147,7 +148,7 @@ pub fn literal(rng: &mut Rng) -> String {
         4 => format!("{}.", rng.below(100)),
         5 => format!("{:.2}e{}", rng.unit() * 10.0, rng.below(40) as i32 - 20),
         6 => format!("{}E+{}", rng.below(10), rng.below(5)),
-        7 => (*rng.pick(&["pi", "e", "0", "1", "2", "0.5"])).to_string(),
+        7 => (*rng.pick(&["pi", "e", "inf", "nan", "0", "1", "2", "0.5"])).to_string(),
         _ => format!("{}", rng.below(17)),
     }
 }
