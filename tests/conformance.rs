@@ -1,31 +1,44 @@
-//! Data-driven conformance over every file in `../shared/conformance/`
-//! (format and pass rule in its README), each case on the interpreter and
-//! the JIT, with rewrites on and off.
+//! Data-driven conformance: every `.tsv` in the repository's own corpus,
+//! `tests/data/conformance/` (format and pass rule in its README), each
+//! case on the interpreter and the JIT, with rewrites on and off. A second
+//! test also runs an outside corpus when there is one: `EXPRJIT_CONFORMANCE_DIR`
+//! if set (then it must exist), else `../shared/conformance` beside the
+//! repository if present; its absence is not a failure.
 
 mod common;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use common::{same, ulp_distance};
 use exprjit::{Engine, Error};
 
-/// `../shared/conformance`, or `EXPRJIT_CONFORMANCE_DIR` if set.
-fn corpus_dir() -> PathBuf {
-    let dir = std::env::var_os("EXPRJIT_CONFORMANCE_DIR").map_or_else(
-        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/conformance"),
-        PathBuf::from,
-    );
-    assert!(
-        dir.is_dir(),
-        "the conformance corpus is missing: expected {}",
-        dir.display()
-    );
-    dir
+/// The in-repository corpus has 469 data rows (139 + 30 + 300), each run
+/// with rewrites on and off: fewer cases means rows were lost.
+const MIN_IN_REPO_CASES: usize = 2 * 469;
+
+fn in_repo_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/conformance")
+}
+
+/// `EXPRJIT_CONFORMANCE_DIR` (which must then exist), else
+/// `../shared/conformance` if it exists, else nothing.
+fn outside_dir() -> Option<PathBuf> {
+    if let Some(dir) = std::env::var_os("EXPRJIT_CONFORMANCE_DIR") {
+        let dir = PathBuf::from(dir);
+        assert!(
+            dir.is_dir(),
+            "EXPRJIT_CONFORMANCE_DIR={} is not a folder",
+            dir.display()
+        );
+        return Some(dir);
+    }
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/conformance");
+    dir.is_dir().then_some(dir)
 }
 
 /// The data rows of a corpus file: where each is (file:line `expression`)
 /// and its tab-separated columns.
-fn rows<'t>(path: &std::path::Path, text: &'t str) -> Vec<(String, Vec<&'t str>)> {
+fn rows<'t>(path: &Path, text: &'t str) -> Vec<(String, Vec<&'t str>)> {
     let file = path.file_name().unwrap().to_string_lossy();
     text.lines()
         .enumerate()
@@ -63,7 +76,7 @@ fn run(engine: &Engine, text: &str, names: &[String], values: &[f64]) -> Result<
     Ok((jit, interp))
 }
 
-fn value_file(path: &std::path::Path, text: &str, failures: &mut Vec<String>) -> usize {
+fn value_file(path: &Path, text: &str, failures: &mut Vec<String>) -> usize {
     let mut cases = 0;
     for (at, cols) in rows(path, text) {
         assert!(cols.len() >= 4, "{at}: too few columns");
@@ -100,7 +113,7 @@ fn value_file(path: &std::path::Path, text: &str, failures: &mut Vec<String>) ->
     cases
 }
 
-fn error_file(path: &std::path::Path, text: &str, failures: &mut Vec<String>) -> usize {
+fn error_file(path: &Path, text: &str, failures: &mut Vec<String>) -> usize {
     let mut cases = 0;
     for (at, cols) in rows(path, text) {
         assert!(cols.len() >= 3, "{at}: too few columns");
@@ -140,33 +153,65 @@ fn error_file(path: &std::path::Path, text: &str, failures: &mut Vec<String>) ->
     cases
 }
 
-#[test]
-fn every_conformance_file_passes_on_both_backends() {
-    let mut files: Vec<_> = std::fs::read_dir(corpus_dir())
+/// Runs every `.tsv` file in `dir`: the number of cases run and the
+/// failures. Panics if the folder is missing or holds no `.tsv` file.
+fn run_corpus(dir: &Path) -> (usize, Vec<String>) {
+    assert!(
+        dir.is_dir(),
+        "the conformance corpus is missing: expected {}",
+        dir.display()
+    );
+    let mut files: Vec<_> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| p.extension().is_some_and(|e| e == "tsv"))
         .collect();
     files.sort();
-    assert!(!files.is_empty(), "no .tsv files in the corpus");
+    assert!(!files.is_empty(), "no .tsv files in {}", dir.display());
     let mut failures = Vec::new();
     let mut total = 0;
     for path in &files {
         let text = std::fs::read_to_string(path).unwrap();
         let header = text.lines().next().unwrap_or("");
-        total += if header.contains("expected") {
+        let cases = if header.contains("expected") {
             value_file(path, &text, &mut failures)
         } else if header.contains("column") {
             error_file(path, &text, &mut failures)
         } else {
             panic!("{}: unknown header {header:?}", path.display());
         };
+        assert!(cases > 0, "{}: no cases", path.display());
+        total += cases;
     }
-    assert!(total > 900, "only {total} cases ran");
+    (total, failures)
+}
+
+fn check(dir: &Path, min_cases: usize) {
+    let (total, failures) = run_corpus(dir);
+    assert!(
+        total >= min_cases,
+        "only {total} cases ran from {} (at least {min_cases} expected)",
+        dir.display()
+    );
     assert!(
         failures.is_empty(),
-        "{} of {total} conformance cases failed:\n{}",
+        "{} of {total} conformance cases in {} failed:\n{}",
         failures.len(),
+        dir.display(),
         failures.join("\n")
     );
+    eprintln!("{total} conformance cases passed in {}", dir.display());
+}
+
+#[test]
+fn the_repository_corpus_passes_on_both_backends() {
+    check(&in_repo_dir(), MIN_IN_REPO_CASES);
+}
+
+#[test]
+fn an_outside_corpus_passes_too_if_present() {
+    match outside_dir() {
+        Some(dir) => check(&dir, 1),
+        None => eprintln!("no outside conformance corpus (../shared/conformance); skipped"),
+    }
 }

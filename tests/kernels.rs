@@ -304,9 +304,14 @@ fn parallel_equals_serial_bit_for_bit() {
     let mut serial_grid = vec![0.0; 300 * 301];
     grid.run2(300, 301, &[0.01], &mut serial_grid).unwrap();
     let serial_ens = ensemble.run_ensemble(&starts, &hs, &[], 3_000).unwrap();
-    // The sum is a real test of order: it differs from a naive left-to-right sum.
-    let naive: f64 = serial_map[0].iter().sum();
-    assert!(serial_sum.is_nan() || serial_sum != naive || naive.is_nan());
+    // This data holds NaNs and infinities, so the sum is NaN and `same`
+    // cannot see its order: it checks that they propagate alike in
+    // parallel. The order is checked on finite data below
+    // (`sum_order_on_finite_data_is_the_documented_one`).
+    assert!(
+        serial_sum.is_nan(),
+        "this test's data is meant to hold NaNs"
+    );
 
     let map = map.with_parallel(Parallel::serial());
     assert_same(
@@ -365,6 +370,144 @@ fn parallel_equals_serial_bit_for_bit() {
         .run(&[starts[5]], &[0.001], &[], 3_000, Keep::Last)
         .unwrap();
     assert_same(&one.last, &serial_ens[5..6], "member 5");
+}
+
+/// Finite values of widely varying magnitude and sign, so that the
+/// rounding of a sum depends on the order of the additions: from 2^-30 up
+/// to 2^51 in the first chunk, the top falling 2^5 per chunk, so that the
+/// chunk results differ in magnitude too (their order of combination shows).
+fn finite_spread(rng: &mut Rng, n: usize) -> Vec<f64> {
+    (0..n)
+        .map(|k| {
+            let top = 51 - 5 * (k / CHUNK);
+            let sign = if rng.chance(0.5) { -1.0 } else { 1.0 };
+            sign * (1.0 + rng.unit()) * 2f64.powi(rng.below(top + 31) as i32 - 30)
+        })
+        .collect()
+}
+
+/// Longer than several chunks, above `Parallel::default().min_len` (so the
+/// default setting runs in parallel too), with a tail that is not a whole
+/// number of vectors.
+const ORDER_LEN: usize = 7 * CHUNK + 13;
+
+/// A formula whose value is exactly `x` (finite `y`: `0*sin(y)` is ±0, and
+/// `x + ±0 = x` for `x != 0`), and the unroll factor its reduction uses
+/// (`exprjit::kernels::unroll`: 4 vectors without calls, 2 with).
+const ORDER_FORMULAS: [(&str, usize); 2] = [("x", 4), ("x + 0*sin(y)", 2)];
+
+/// The order `kernels::reference::reduce` documents, written out again
+/// here for a sum of `xs`: chunks of `chunk` elements combined left to
+/// right from -0; in a chunk, the first `len - len % (2u)` elements
+/// round-robin into `2u` partials, partials `2k + lane` folded over `k`
+/// into two lanes, `lane0 + lane1`, then the rest in order.
+fn documented_sum(xs: &[f64], chunk: usize, u: usize) -> f64 {
+    chunk_sums(xs, chunk, u)
+        .into_iter()
+        .fold(-0.0, |a, c| a + c)
+}
+
+fn chunk_sums(xs: &[f64], chunk: usize, u: usize) -> Vec<f64> {
+    let width = 2 * u;
+    xs.chunks(chunk)
+        .map(|c| {
+            let covered = c.len() - c.len() % width;
+            let mut partials = vec![-0.0; width];
+            for (k, &v) in c[..covered].iter().enumerate() {
+                partials[k % width] += v;
+            }
+            let mut lanes = [partials[0], partials[1]];
+            for k in 1..u {
+                lanes[0] += partials[2 * k];
+                lanes[1] += partials[2 * k + 1];
+            }
+            c[covered..].iter().fold(lanes[0] + lanes[1], |a, v| a + v)
+        })
+        .collect()
+}
+
+/// Sums of finite data whose bits depend on the order: every thread count,
+/// the kernel, the reference twin and the documented order written out
+/// above give the same bits.
+#[test]
+fn sum_order_on_finite_data_is_the_documented_one() {
+    let mut rng = Rng::new(21);
+    let x = finite_spread(&mut rng, ORDER_LEN);
+    let y: Vec<f64> = (0..ORDER_LEN).map(|_| rng.unit() * 100.0 - 50.0).collect();
+    let inputs = [Input::from(&x), Input::from(&y)];
+    let engine = Engine::new();
+    for (text, u) in ORDER_FORMULAS {
+        let want = documented_sum(&x, CHUNK, u);
+        assert!(
+            want.is_finite(),
+            "{text}: the order test needs a finite sum"
+        );
+        let kernel = engine.reduce(text, &["x", "y"], Reduce::Sum).unwrap();
+        let reference = kernel.run_reference(&inputs).unwrap();
+        assert_eq!(
+            reference.to_bits(),
+            want.to_bits(),
+            "{text}: reference twin {reference:?}, documented order {want:?}"
+        );
+        for (what, p) in [
+            ("serial", Parallel::serial()),
+            ("1 thread", Parallel::threads(1)),
+            ("2 threads", Parallel::threads(2)),
+            ("3 threads", Parallel::threads(3)),
+            ("default", Parallel::default()),
+        ] {
+            let got = engine
+                .reduce(text, &["x", "y"], Reduce::Sum)
+                .unwrap()
+                .with_parallel(p)
+                .run(&inputs)
+                .unwrap();
+            assert_eq!(
+                got.to_bits(),
+                want.to_bits(),
+                "{text} ({what}): kernel {got:?}, reference and documented order {want:?}"
+            );
+        }
+    }
+}
+
+/// The data above is not order-blind: other orders give other bits, so
+/// the test above would see a changed order.
+#[test]
+fn other_sum_orders_give_other_bits_on_that_data() {
+    let mut rng = Rng::new(21);
+    let x = finite_spread(&mut rng, ORDER_LEN);
+    for (_, u) in ORDER_FORMULAS {
+        let want = documented_sum(&x, CHUNK, u);
+        let chunks = chunk_sums(&x, CHUNK, u);
+        assert_eq!(chunks.len(), 8);
+        let pairwise = |c: &[f64]| -> f64 {
+            let mut level = c.to_vec();
+            while level.len() > 1 {
+                level = level.chunks(2).map(|p| p.iter().sum()).collect();
+            }
+            level[0]
+        };
+        let others = [
+            ("left to right", x.iter().fold(-0.0, |a, v| a + v)),
+            (
+                "chunks right to left",
+                chunks.iter().rev().fold(-0.0, |a, c| a + c),
+            ),
+            ("chunks pairwise", pairwise(&chunks)),
+            ("one chunk", documented_sum(&x, x.len(), u)),
+            ("half-size chunks", documented_sum(&x, CHUNK / 2, u)),
+            ("other unroll", documented_sum(&x, CHUNK, 6 - u)),
+        ];
+        for (what, other) in others {
+            assert!(other.is_finite());
+            assert_ne!(
+                other.to_bits(),
+                want.to_bits(),
+                "unroll {u}: {what} gives the documented order's bits {want:?}"
+            );
+        }
+    }
 }
 
 #[test]
