@@ -2,7 +2,7 @@
 //! the reference interpreter, at several sizes.
 //!
 //! `cargo bench --bench kernels` (or `-- GROUP` for one story: `map_cube`,
-//! `map_seed`, `parallel`, `reduce`, `euler`, `grid`).
+//! `map_seed`, `parallel`, `reduce`, `euler`, `grid`, `scalar_call`).
 
 use std::hint::black_box;
 use std::time::Duration;
@@ -258,12 +258,94 @@ fn grid(c: &mut Criterion) {
     g.finish();
 }
 
+/// The embedder's scalar path: `Compiled::call` once per point against a
+/// map kernel over the same 1,000 points, for every inline function (and
+/// `x^5`, `pow(x, 2.5)`), with `x + 1` as the cost of a call itself. Both
+/// report time per element (issue 11: a call at most 2x the map's
+/// element plus the call overhead; `examples/scalarspeed.rs` prints the
+/// table).
+fn scalar_call(c: &mut Criterion) {
+    const POINTS: usize = 1_000;
+    let spread = |lo: f64, hi: f64, phase: f64| -> Vec<f64> {
+        (0..POINTS)
+            .map(|i| lo + (hi - lo) * ((i as f64 * 0.618_033_988_749_894_9 + phase) % 1.0))
+            .collect()
+    };
+    let y = spread(-5.0, 5.0, 0.5);
+    let formulas: [(&str, f64, f64); 22] = [
+        ("x + 1", 0.01, 10.0),
+        ("x^5", 0.01, 10.0),
+        ("pow(x, 2.5)", 0.01, 10.0),
+        ("sin(x)", 0.0, 100.0),
+        ("cos(x)", 0.0, 100.0),
+        ("tan(x)", 0.0, 100.0),
+        ("exp(x)", -20.0, 20.0),
+        ("exp2(x)", -20.0, 20.0),
+        ("expm1(x)", -20.0, 20.0),
+        ("log(x)", 0.01, 10.0),
+        ("log2(x)", 0.01, 10.0),
+        ("log10(x)", 0.01, 10.0),
+        ("log1p(x)", -0.9, 10.0),
+        ("asin(x)", -0.999, 0.999),
+        ("acos(x)", -0.999, 0.999),
+        ("atan(x)", 0.0, 100.0),
+        ("atan2(x, y)", 0.0, 100.0),
+        ("sinh(x)", -20.0, 20.0),
+        ("cosh(x)", -20.0, 20.0),
+        ("tanh(x)", -20.0, 20.0),
+        ("cbrt(x)", 0.01, 10.0),
+        ("pow(x, y)", 0.01, 10.0),
+    ];
+    let mut g = c.benchmark_group("scalar_call");
+    g.warm_up_time(Duration::from_millis(300))
+        .measurement_time(Duration::from_secs(1))
+        .throughput(Throughput::Elements(POINTS as u64));
+    let mut out = vec![0.0; POINTS];
+    for (text, lo, hi) in formulas {
+        let x = spread(lo, hi, 0.0);
+        let vars: &[&str] = if text.contains('y') {
+            &["x", "y"]
+        } else {
+            &["x"]
+        };
+        let compiled = Engine::new().parse(text).unwrap().compile(vars).unwrap();
+        let kernel = Engine::new()
+            .map(&[text], vars)
+            .unwrap()
+            .with_parallel(Parallel::serial());
+        g.bench_with_input(BenchmarkId::new("call", text), &text, |b, _| {
+            b.iter(|| {
+                if vars.len() == 2 {
+                    for ((o, &a), &b) in out.iter_mut().zip(black_box(&x)).zip(&y) {
+                        *o = compiled.call(&[a, b]).unwrap();
+                    }
+                } else {
+                    for (o, &a) in out.iter_mut().zip(black_box(&x)) {
+                        *o = compiled.call(&[a]).unwrap();
+                    }
+                }
+            })
+        });
+        if text != "x + 1" {
+            let inputs = [Input::from(&x), Input::from(&y)];
+            g.bench_with_input(BenchmarkId::new("map", text), &text, |b, _| {
+                b.iter(|| {
+                    kernel
+                        .run(black_box(&inputs[..vars.len()]), &mut [&mut out])
+                        .unwrap()
+                })
+            });
+        }
+    }
+    g.finish();
+}
+
 mod groups {
     #![allow(missing_docs)]
     criterion::criterion_group! {
         name = benches;
         config = super::config();
-        targets = super::map_cube, super::map_seed, super::parallel, super::reduce, super::euler, super::grid
+        targets = super::map_cube, super::map_seed, super::parallel, super::reduce, super::euler, super::grid, super::scalar_call
     }
 }
 criterion_main!(groups::benches);

@@ -394,12 +394,22 @@ fn names(args: &[&str]) -> Arc<[Arc<str>]> {
     args.iter().map(|a| Arc::from(*a)).collect()
 }
 
+/// `Ok` if `given` values match the argument names. Inlined into the
+/// callers (a compare on the scalar path); the message is built out of line.
+#[inline]
 fn check_count(names: &[Arc<str>], given: usize) -> Result<()> {
     if given == names.len() {
-        return Ok(());
+        Ok(())
+    } else {
+        Err(count_error(names, given))
     }
+}
+
+#[cold]
+#[inline(never)]
+fn count_error(names: &[Arc<str>], given: usize) -> Error {
     let list: Vec<&str> = names.iter().map(|n| &**n).collect();
-    Err(Error::new(
+    Error::new(
         ErrorKind::ArgumentCount,
         format!(
             "expected {} value{} ({}), got {given}",
@@ -407,7 +417,7 @@ fn check_count(names: &[Arc<str>], given: usize) -> Result<()> {
             if names.len() == 1 { "" } else { "s" },
             list.join(", ")
         ),
-    ))
+    )
 }
 
 /// A formula compiled to native code. Cheap to clone (clones share the
@@ -429,6 +439,7 @@ impl std::fmt::Debug for Compiled {
 
 impl Compiled {
     /// Evaluates with `args` in the order given to [`Expr::compile`].
+    #[inline]
     pub fn call(&self, args: &[f64]) -> Result<f64> {
         check_count(&self.args, args.len())?;
         // SAFETY: the code reads `args[slot]` for slots below the number of

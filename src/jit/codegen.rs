@@ -57,6 +57,7 @@ pub struct Emitter {
     call_conv: CallConv,
     sigs: [Option<SigRef>; 5],
     inline_math: bool,
+    pooled_constants: bool,
 }
 
 impl Emitter {
@@ -67,6 +68,7 @@ impl Emitter {
             call_conv,
             sigs: [None; 5],
             inline_math: true,
+            pooled_constants: false,
         }
     }
 
@@ -76,6 +78,22 @@ impl Emitter {
     pub fn with_inline_math(mut self, inline: bool) -> Emitter {
         self.inline_math = inline;
         self
+    }
+
+    /// Whether the inline math's scalar constants are loads from the
+    /// constant pool (`jit::resident`'s scalar functions) rather than
+    /// Cranelift's `f64const`, which x86-64 builds in an integer register
+    /// and moves over (two instructions, one on the shuffle port, where the
+    /// load is one). Off by default: in a loop a load would be repeated on
+    /// every iteration or hoisted into a register for the whole loop.
+    pub(crate) fn with_pooled_constants(mut self, pooled: bool) -> Emitter {
+        self.pooled_constants = pooled;
+        self
+    }
+
+    /// See [`with_pooled_constants`](Emitter::with_pooled_constants).
+    pub(crate) fn pooled_constants(&self) -> bool {
+        self.pooled_constants
     }
 
     /// A constant, splatted across the lanes.

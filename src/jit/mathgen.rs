@@ -99,6 +99,12 @@ impl Arith for Clif<'_, '_, '_> {
     type M = Value;
 
     fn f(&mut self, v: f64) -> Value {
+        if self.lanes() == Lanes::Scalar && self.emitter.pooled_constants() {
+            // One load from the constant pool; lane 0 of a vector register
+            // is the scalar register, so the extraction costs nothing.
+            let c = super::codegen::vector_constant(self.fb, types::F64X2, v.to_bits());
+            return self.fb.ins().extractlane(c, 0);
+        }
         self.emitter.constant(self.fb, v)
     }
     fn i(&mut self, v: u64) -> Value {
@@ -150,7 +156,13 @@ impl Arith for Clif<'_, '_, '_> {
         self.fb.ins().bor(a, b)
     }
     fn not(&mut self, a: Value) -> Value {
-        self.fb.ins().bnot(a)
+        match self.lanes() {
+            // A scalar `fcmp` gives 0 or 1 (an `i8`), which `select` and
+            // `brif` read as false or true: `bnot` would make both nonzero.
+            Lanes::Scalar => self.fb.ins().bxor_imm_u(a, 1),
+            // A vector comparison gives all-zero or all-one lanes.
+            Lanes::X2 => self.fb.ins().bnot(a),
+        }
     }
     fn select(&mut self, m: Value, a: Value, b: Value) -> Value {
         self.emitter.select(self.fb, m, a, b)
@@ -241,5 +253,86 @@ impl Arith for Clif<'_, '_, '_> {
         self.fb.switch_to_block(join);
         self.fb.seal_block(join);
         self.fb.block_params(join)[0]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use cranelift_codegen::ir::{InstBuilder, types};
+
+    use super::Clif;
+    use crate::jit::codegen::{Emitter, Lanes};
+    use crate::jit::{JitOptions, build_function};
+    use crate::math::{Arith, Scalar};
+    use crate::native::NativeFn;
+
+    /// What the slow path returns, so that a test sees when it was taken.
+    extern "C" fn slow(_: f64) -> f64 {
+        42.0
+    }
+
+    /// A negated comparison, selected on and sent to the slow path: for
+    /// `x < 0`, 2; elsewhere (NaN included) the slow path's 42.
+    fn probe<A: Arith>(a: &mut A, x: A::F) -> A::F {
+        let zero = a.f(0.0);
+        let negative = a.lt(x, zero);
+        let rest = a.not(negative);
+        let (one, two) = (a.f(1.0), a.f(2.0));
+        let v = a.select(rest, one, two);
+        a.fallback(rest, v, &[x], NativeFn::Arity1(slow))
+    }
+
+    /// `probe` compiled on scalars or on (splatted) f64x2 lanes.
+    fn compiled(lanes: Lanes, pooled: bool) -> (crate::jit::Code, extern "C" fn(f64) -> f64) {
+        let code = build_function(
+            &[types::F64],
+            &[types::F64],
+            JitOptions { verify: true },
+            |fb, p, call_conv| {
+                let mut emitter = Emitter::new(lanes, call_conv).with_pooled_constants(pooled);
+                let x = match lanes {
+                    Lanes::Scalar => p[0],
+                    Lanes::X2 => fb.ins().splat(types::F64X2, p[0]),
+                };
+                let mut clif = Clif {
+                    emitter: &mut emitter,
+                    fb,
+                };
+                let mut v = probe(&mut clif, x);
+                if lanes == Lanes::X2 {
+                    v = fb.ins().extractlane(v, 0);
+                }
+                fb.ins().return_(&[v]);
+            },
+        )
+        .unwrap();
+        // SAFETY: `code.entry` is the entry of the function just built with
+        // one f64 parameter and one f64 result in the target's default C
+        // calling convention; `code` is returned beside it and keeps it alive.
+        let f = unsafe { std::mem::transmute::<*const u8, extern "C" fn(f64) -> f64>(code.entry) };
+        (code, f)
+    }
+
+    /// `Arith::not` of a scalar comparison is the opposite condition for
+    /// `select` and `fallback` alike (a scalar `fcmp` is 0 or 1, not a
+    /// mask: `bnot` made both nonzero, so every scalar `pow` took its slow
+    /// path), with constants built either way.
+    #[test]
+    fn negated_conditions_select_and_branch_like_the_interpreter() {
+        for (lanes, pooled) in [
+            (Lanes::Scalar, false),
+            (Lanes::Scalar, true),
+            (Lanes::X2, false),
+        ] {
+            let (_code, f) = compiled(lanes, pooled);
+            for x in [-1.0, -0.0, 0.0, 1.0, f64::NAN, f64::NEG_INFINITY, 1e300] {
+                let want = probe(&mut Scalar, x);
+                assert_eq!(
+                    f(x).to_bits(),
+                    want.to_bits(),
+                    "{lanes:?} (pooled constants: {pooled}) at {x:?}"
+                );
+            }
+        }
     }
 }

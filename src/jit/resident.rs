@@ -21,8 +21,12 @@
 //! (`MathFn::fast_fn`) are what the interpreter runs; compiled by rustc for a
 //! baseline x86-64 they reach `fma` through a libm call, ~25 of them per
 //! `cos`. The same algorithm compiled here uses the host's `fma`
-//! instruction and gives the same bits (the lane tests check the scalar
-//! code generator against the interpreter).
+//! instruction and gives the same bits (`tests/scalar_calls.rs` checks
+//! every function against the interpreter). Its constants are loads from
+//! the constant pool (`Emitter::with_pooled_constants`): Cranelift builds
+//! an `f64const` in an integer register and moves it over, two
+//! instructions on a path that is throughput-bound (a call costs about
+//! what one f64x2 iteration of a map kernel does).
 
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
@@ -100,7 +104,8 @@ pub(crate) fn math_function(f: MathFn) -> Result<usize> {
             &[types::F64],
             JitOptions::default(),
             |fb, p, call_conv| {
-                let mut emitter = Emitter::new(Lanes::Scalar, call_conv);
+                let mut emitter =
+                    Emitter::new(Lanes::Scalar, call_conv).with_pooled_constants(true);
                 let mut clif = Clif {
                     emitter: &mut emitter,
                     fb,
