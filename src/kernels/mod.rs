@@ -275,3 +275,49 @@ pub(crate) fn with_table<P: Copy, R>(
         f(&table)
     }
 }
+
+/// `n` zeros for a kernel's output, allocated with `try_reserve_exact`: a
+/// size the caller's data asks for that memory cannot hold is an
+/// [`ErrorKind::Limit`] error naming the size and `what` it was for, not
+/// an abort.
+pub(crate) fn try_zeros(n: usize, what: &str) -> Result<Vec<f64>> {
+    let mut v = Vec::new();
+    if v.try_reserve_exact(n).is_err() {
+        return Err(alloc_error(n as u128, what));
+    }
+    v.resize(n, 0.0);
+    Ok(v)
+}
+
+/// The error for `n` values that cannot be allocated.
+pub(crate) fn alloc_error(n: u128, what: &str) -> Error {
+    let units = ["B", "kB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB"];
+    let (mut size, mut unit) = (n as f64 * 8.0, 0);
+    while size >= 1000.0 && unit + 1 < units.len() {
+        size /= 1000.0;
+        unit += 1;
+    }
+    Error::new(
+        ErrorKind::Limit,
+        format!(
+            "cannot allocate {n} values ({size:.1} {}) for {what}",
+            units[unit]
+        ),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_output_too_large_for_memory_is_an_error() {
+        let e = try_zeros(1_000_000_000_000_000_000, "the outputs").unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Limit);
+        assert_eq!(
+            e.message(),
+            "cannot allocate 1000000000000000000 values (8.0 EB) for the outputs"
+        );
+        assert_eq!(try_zeros(2, "the outputs").unwrap(), [0.0, 0.0]);
+    }
+}
