@@ -32,6 +32,7 @@
 //! No Cranelift, pest or rustyline type appears in this interface. See
 //! `ARCHITECTURE.md` for the pipeline and its invariants.
 
+mod alloc;
 mod api;
 mod bind;
 mod error;
@@ -59,7 +60,7 @@ pub use kernels::{
 pub use limits::Limits;
 pub use math::MathMode;
 pub use native::NativeFn;
-pub use session::{Reply, Session, Value};
+pub use session::{Reply, Report, Session, Timing, Value};
 
 /// Internals for exprjit's own benches, tests and fuzz targets.
 ///

@@ -16,19 +16,33 @@ usage:
   exprjit time EXPR [name=SPEC]… [--json] [--math=libm]
                                        time EXPR; SPEC is a number or an array
                                        such as linspace(0,1,1e6), rand(1e6)
-  exprjit run FILE                     run session lines from FILE
-  exprjit --help                       this text
+  exprjit run FILE                     run session lines from FILE (- or a pipe:
+                                       standard input); errors say FILE:LINE:COLUMN
+  exprjit --help                       this text (also -h, and --help after a command)
 
-Values may be numbers, `nan`, `inf` or `-inf`. Errors go to stderr with exit status 2.";
+Values may be numbers, `nan`, `inf` or `-inf`. Errors of eval and time go to stderr
+with exit status 2; run (and piped input) goes on after an error and exits with
+status 1 if any line failed.";
 
 fn fail(e: impl std::fmt::Display) -> ExitCode {
     eprintln!("{e}");
     ExitCode::from(2)
 }
 
+/// `--help` anywhere after a command, or `-h` as its only argument (`-h`
+/// with bindings is the formula `-h`).
+fn wants_help(args: &[String]) -> bool {
+    args.iter().any(|a| a == "--help") || args == ["-h"]
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    match args.first().map(String::as_str) {
+    let command = args.first().map(String::as_str);
+    if matches!(command, Some("eval" | "time" | "run")) && wants_help(&args[1..]) {
+        repl::say(USAGE);
+        return ExitCode::SUCCESS;
+    }
+    match command {
         None => repl::run(),
         Some("eval") => match eval(&args[1..]) {
             Ok(v) => {
@@ -44,10 +58,13 @@ fn main() -> ExitCode {
             }
             Err(e) => fail(e),
         },
-        Some("run") => match args.get(1).map(std::fs::File::open) {
-            Some(Ok(file)) => repl::run_lines(std::io::BufReader::new(file)),
-            Some(Err(e)) => fail(format!("error: cannot read {}: {e}", args[1])),
-            None => fail("error: `run` needs a file of session lines"),
+        Some("run") => match args.get(1).map(String::as_str) {
+            Some("-") => repl::run_lines(std::io::stdin().lock(), repl::STDIN),
+            Some(path) => match std::fs::File::open(path) {
+                Ok(file) => repl::run_lines(std::io::BufReader::new(file), path),
+                Err(e) => fail(format!("error: cannot read {path}: {e}")),
+            },
+            None => fail("error: `run` needs a file of session lines (- for standard input)"),
         },
         Some("-h" | "--help" | "help") => {
             repl::say(USAGE);

@@ -15,6 +15,9 @@ use rustyline::history::DefaultHistory;
 use rustyline::validate::Validator;
 use rustyline::{Context, Editor, Helper};
 
+/// How standard input is named in error locations.
+pub const STDIN: &str = "<stdin>";
+
 /// Completes the word before the cursor from the session's names.
 struct Completion {
     names: Vec<String>,
@@ -75,13 +78,22 @@ pub fn say(text: &str) -> bool {
     writeln!(out, "{text}").and_then(|()| out.flush()).is_ok()
 }
 
-/// Runs lines from `input` without prompts (a pipe or a script); returns
-/// whether every line was handled (errors are printed and do not stop it).
-pub fn run_lines(input: impl BufRead) -> ExitCode {
+/// Runs lines from `input` without prompts (a pipe or a script) named
+/// `source` in error locations (`--> source:LINE:COLUMN`). An error does not
+/// stop the run; the exit status is 1 if any line failed (so scripts can
+/// gate CI), 2 if the input could not be read, else 0.
+pub fn run_lines(input: impl BufRead, source: &str) -> ExitCode {
     let mut session = Session::new();
+    session.set_source(source);
     catch_ctrl_c(&session);
-    for line in input.lines() {
-        let Ok(line) = line else { break };
+    for (k, line) in input.lines().enumerate() {
+        let line = match line {
+            Ok(line) => line,
+            Err(e) => {
+                eprintln!("error: cannot read line {} of {source}: {e}", k + 1);
+                return ExitCode::from(2);
+            }
+        };
         match session.line(&line) {
             Reply::Quit => break,
             Reply::Text(t) if t.is_empty() => {}
@@ -92,13 +104,17 @@ pub fn run_lines(input: impl BufRead) -> ExitCode {
             }
         }
     }
-    ExitCode::SUCCESS
+    if session.failures() > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
 }
 
 /// The interactive session on a terminal, or the same without prompts on a pipe.
 pub fn run() -> ExitCode {
     if !std::io::stdin().is_terminal() {
-        return run_lines(std::io::stdin().lock());
+        return run_lines(std::io::stdin().lock(), STDIN);
     }
     let mut session = Session::new();
     catch_ctrl_c(&session);
@@ -118,7 +134,7 @@ pub fn run() -> ExitCode {
         Ok(e) => e,
         Err(e) => {
             eprintln!("error: cannot start line editing ({e}); reading plain lines");
-            return run_lines(std::io::stdin().lock());
+            return run_lines(std::io::stdin().lock(), STDIN);
         }
     };
     let history = history_path();

@@ -8,6 +8,7 @@ use std::path::Path;
 /// Layers, lowest first. A module may use modules of lower layers only.
 const LAYERS: &[&[&str]] = &[
     &["error", "format", "limits", "native"],
+    &["alloc"],
     &["math"],
     &["functions", "syntax"],
     &["ir"],
@@ -26,7 +27,9 @@ fn uses(files: &[std::path::PathBuf]) -> Vec<(String, String)> {
     let mut found = Vec::new();
     for file in files {
         let text = std::fs::read_to_string(file).unwrap();
-        for line in text.lines() {
+        // Unit tests (the rest of the file) may drive the module through
+        // the public API.
+        for line in text.lines().take_while(|l| l.trim() != "#[cfg(test)]") {
             let code = line.split("//").next().unwrap_or("");
             let mut rest = code;
             while let Some(at) = rest.find("crate::") {

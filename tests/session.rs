@@ -267,3 +267,192 @@ fn recurrences_grids_and_sweeps() {
     std::fs::remove_file(&file).unwrap();
     assert!(say(&mut s, ":sweep h*2").contains("needs an array variable"));
 }
+
+#[test]
+fn reductions_match_the_reduce_kernel() {
+    use exprjit::{Engine, Input, Reduce};
+    let mut s = quick();
+    say(&mut s, ":seed 7");
+    say(&mut s, "a = randn(100003)");
+    say(&mut s, "b = rand(100003)");
+    let out = say(&mut s, "sum((a-b)^2)");
+    let (Some(Value::Array(a)), Some(Value::Array(b))) = (s.get("a"), s.get("b")) else {
+        panic!("a and b are arrays")
+    };
+    let (a, b) = (a.clone(), b.clone());
+    let inputs = [Input::from(&a[..]), Input::from(&b[..])];
+    let kernel = Engine::new()
+        .reduce("(a-b)^2", &["a", "b"], Reduce::Sum)
+        .unwrap();
+    let want = kernel.run(&inputs).unwrap();
+    assert_eq!(out, exprjit::format_f64(want));
+    // An independent sum, in another order, agrees to rounding.
+    let plain: f64 = a.iter().zip(b.iter()).map(|(x, y)| (x - y) * (x - y)).sum();
+    assert!((want - plain).abs() <= 1e-12 * plain, "{want} vs {plain}");
+
+    let n = a.len() as f64;
+    let mean = say(&mut s, "m = mean(a)");
+    let sum_a = Engine::new().reduce("a", &["a"], Reduce::Sum).unwrap();
+    let sum_a = sum_a.run(&inputs[..1]).unwrap();
+    assert_eq!(mean, format!("m = {}", exprjit::format_f64(sum_a / n)));
+    assert_eq!(s.get("m"), Some(&Value::Scalar(sum_a / n)));
+    let lo = a.iter().copied().fold(f64::INFINITY, f64::min);
+    let hi = a.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    assert_eq!(say(&mut s, "minof(a)"), exprjit::format_f64(lo));
+    assert_eq!(say(&mut s, "maxof( a*2 )"), exprjit::format_f64(2.0 * hi));
+    // Elementwise min and max are still the language's functions.
+    assert!(say(&mut s, "max(a, b)").starts_with("array of 100003"));
+
+    // Reductions are whole lines; inside a formula they say so.
+    let e = say(&mut s, "sqrt(sum(a^2))");
+    assert!(
+        e.starts_with("error: `sum` is a reduction: it must be the whole line"),
+        "{e}"
+    );
+    assert!(e.contains("1 | sqrt(sum(a^2))\n  |      ^^^"), "{e}");
+    let e = say(&mut s, "h = 2");
+    assert_eq!(e, "h = 2");
+    let e = say(&mut s, "sum(h)");
+    assert!(e.contains("reduces over arrays, and `h` has none"), "{e}");
+    let e = say(&mut s, "sum(c)");
+    assert!(e.contains("no value for the variable `c`"), "{e}");
+    say(&mut s, "z = linspace(0, 1, 0)");
+    assert_eq!(say(&mut s, "sum(z)"), "0");
+    assert_eq!(say(&mut s, "mean(z)"), "NaN");
+}
+
+#[test]
+fn reductions_are_timed_per_element() {
+    let mut s = quick();
+    say(&mut s, "a = rand(5000)");
+    say(&mut s, "b = rand(5000)");
+    let t = say(&mut s, ":time sum((a-b)^2)");
+    let lines: Vec<&str> = t.lines().collect();
+    assert_eq!(lines.len(), 4, "{t}");
+    assert!(lines[1].starts_with("jit         best ") && lines[1].ends_with("ns/element"));
+    assert!(lines[2].starts_with("interpreter best "), "{t}");
+    let r = s.time_formula("maxof(a)").unwrap();
+    assert_eq!((r.elements, r.formula.as_str()), (5000, "maxof(a)"));
+    assert!(r.interpreter.is_some());
+    let c = say(&mut s, ":compare sum(a*b) ; mean(a) ; a*b");
+    assert_eq!(c.lines().count(), 4, "{c}");
+    assert!(c.lines().nth(2).unwrap().starts_with("mean(a) "), "{c}");
+}
+
+#[test]
+fn completions_cover_every_command_and_reduction() {
+    let s = quick();
+    let names = s.completions();
+    for name in [
+        ":help",
+        ":time",
+        ":compare",
+        ":recur",
+        ":grid",
+        ":sweep",
+        ":ir",
+        ":asm",
+        ":vars",
+        ":seed",
+        ":rewrites",
+        ":threads",
+        ":math",
+        ":clear",
+        ":quit",
+        "sum",
+        "mean",
+        "minof",
+        "maxof",
+        "linspace",
+        "sin",
+    ] {
+        assert!(names.iter().any(|n| n == name), "{name} in {names:?}");
+    }
+    let mut s = quick();
+    let help = say(&mut s, ":help");
+    for line in [
+        "  :recur y <- F ; t = G ; steps=1e6 [; every=K]",
+        "  sum((a-b)^2)               the sum over the arrays' elements: one number",
+        "(:help functions says what each does); constants pi e inf nan.",
+    ] {
+        assert!(help.lines().any(|l| l == line), "{line} in\n{help}");
+    }
+    // Every built-in function is listed, and `:help functions` says what
+    // each does.
+    let words: Vec<&str> = help.split_whitespace().collect();
+    let functions = say(&mut s, ":help functions");
+    for name in exprjit::unstable::builtin_names() {
+        assert!(words.contains(&name), "{name} in\n{help}");
+        assert!(
+            functions.contains(&format!("  {name}(")),
+            "{name} in\n{functions}"
+        );
+    }
+    assert!(functions.contains("  max(a, b, …)"), "{functions}");
+}
+
+#[test]
+fn sizes_too_large_for_memory_or_limits_are_errors() {
+    let mut s = quick();
+    for (line, what) in [
+        ("x = linspace(0, 1, 1e18)", "`x`"),
+        ("x = arange(1e18)", "`x`"),
+        ("x = arange(0, 1e18, 1)", "`x`"),
+        ("x = rand(1e18)", "`x`"),
+        ("randn(1e18)", "the result"),
+        (":grid i ; 1e18", "the grid"),
+        (":grid i*j ; 1e9 x 1e9", "the grid"),
+    ] {
+        assert_eq!(
+            say(&mut s, line),
+            format!(
+                "error: cannot allocate 1000000000000000000 values (8.0 EB) for {what}\n  \
+                 (not enough memory; :vars lists what the session holds, :clear frees it)"
+            ),
+            "{line}"
+        );
+        assert_eq!(
+            say(&mut s, "1 + 1"),
+            "2",
+            "the session goes on after {line}"
+        );
+    }
+    assert_eq!(s.get("x"), None);
+    say(&mut s, "y = 0");
+    // A limit names the limit, not the number's form.
+    let e = say(&mut s, ":recur y <- y + 1 ; steps=1e15");
+    assert!(
+        e.starts_with(
+            "error: steps is 1e15, more than the session's limit of 1e12 (a run cannot be \
+             stopped by Ctrl-C once it has started)"
+        ),
+        "{e}"
+    );
+    let e = say(&mut s, ":recur y <- y + 1 ; steps=2.5");
+    assert!(e.contains("steps must be a whole number, got `2.5`"), "{e}");
+    let e = say(&mut s, "x = rand(1e20)");
+    assert!(e.contains("more than an array can have (2^64 - 1)"), "{e}");
+    assert_eq!(say(&mut s, "q = 3"), "q = 3");
+}
+
+#[test]
+fn a_named_source_locates_errors_and_counts_failures() {
+    let mut s = quick();
+    s.set_source("script.ej");
+    assert_eq!(say(&mut s, "x = 1"), "x = 1");
+    assert_eq!(s.failures(), 0);
+    let e = say(&mut s, "  y = 2 x");
+    assert!(
+        e.ends_with(" --> script.ej:2:9\n  |\n2 |   y = 2 x\n  |         ^"),
+        "{e}"
+    );
+    say(&mut s, "");
+    let e = say(&mut s, ":bogus");
+    assert_eq!(
+        e,
+        "error: unknown command `:bogus`; type :help\n --> script.ej:4"
+    );
+    assert_eq!(s.failures(), 2);
+    assert_eq!(say(&mut s, "x + 1"), "2");
+    assert_eq!(s.failures(), 2);
+}

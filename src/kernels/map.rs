@@ -168,7 +168,10 @@ impl MapKernel {
                 "at least one input must be an array to know the output length",
             )
         })?;
-        let mut outs = vec![vec![0.0; n]; self.outputs()];
+        let mut outs = Vec::with_capacity(self.outputs());
+        for _ in 0..self.outputs() {
+            outs.push(crate::alloc::zeros(n, "the map's outputs")?);
+        }
         let mut views: Vec<&mut [f64]> = outs.iter_mut().map(Vec::as_mut_slice).collect();
         self.run(inputs, &mut views)?;
         Ok(outs)

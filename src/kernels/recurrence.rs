@@ -254,7 +254,13 @@ impl Recurrence {
             Keep::Last => go(&mut state, &mut scratch, 1, steps, 0),
             Keep::Every(k) => {
                 let rows = steps / k;
-                states = vec![0.0; (rows + 1) * self.width];
+                let len = (rows + 1).checked_mul(self.width).ok_or_else(|| {
+                    crate::alloc::too_large(
+                        (rows as u128 + 1) * self.width as u128,
+                        "the kept states",
+                    )
+                })?;
+                states = crate::alloc::zeros(len, "the kept states")?;
                 states[..self.width].copy_from_slice(initial);
                 go(&mut state, &mut states[self.width..], rows, k, 0);
                 go(&mut state, &mut scratch, 1, steps % k, rows * k);
@@ -277,7 +283,7 @@ impl Recurrence {
         keep: Keep,
     ) -> Result<Trajectory> {
         self.check(initial, params, inputs, steps, keep)?;
-        Ok(reference::recurrence(
+        reference::recurrence(
             &self.program,
             &self.slots,
             self.width,
@@ -286,7 +292,7 @@ impl Recurrence {
             inputs,
             steps,
             keep,
-        ))
+        )
     }
 
     /// Runs one independent recurrence per member: `initial` holds
@@ -435,4 +441,31 @@ fn compile_steps(
         }
         fb.ins().return_(&[]);
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kept_states_too_large_for_memory_are_an_error() {
+        let rec = crate::Engine::new()
+            .recurrence(RecurrenceSpec {
+                state: &["y"],
+                update: &["y + 1"],
+                ..Default::default()
+            })
+            .unwrap();
+        let steps = 1_000_000_000_000_000_000;
+        for run in [Recurrence::run, Recurrence::run_reference] {
+            let e = run(&rec, &[0.0], &[], &[], steps, Keep::Every(1)).unwrap_err();
+            assert_eq!(e.kind(), ErrorKind::Limit);
+            assert_eq!(
+                e.message(),
+                "cannot allocate 1000000000000000001 values (8.0 EB) for the kept states"
+            );
+        }
+        let t = rec.run(&[0.0], &[], &[], 4, Keep::Every(2)).unwrap();
+        assert_eq!(t.states, [0.0, 2.0, 4.0]);
+    }
 }

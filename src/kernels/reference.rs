@@ -4,6 +4,7 @@
 
 use super::recurrence::{Keep, Trajectory};
 use super::{CHUNK, Input, Reduce, unroll};
+use crate::error::Result;
 use crate::interp;
 use crate::ir::Program;
 
@@ -98,13 +99,26 @@ pub fn recurrence(
     inputs: &[&[f64]],
     steps: usize,
     keep: Keep,
-) -> Trajectory {
+) -> Result<Trajectory> {
     let mut scratch = Vec::new();
     let mut state = initial.to_vec();
     let mut next = vec![0.0; width];
     let mut args = vec![0.0; width + 1 + params.len() + inputs.len()];
     let mut states = Vec::new();
-    if let Keep::Every(_) = keep {
+    if let Keep::Every(k) = keep {
+        // The kept states are allocated up front, so a size memory cannot
+        // hold is an error before any step runs.
+        let rows = steps / k.max(1) + 1;
+        let reserved = match rows.checked_mul(width) {
+            Some(len) => states.try_reserve_exact(len).is_ok(),
+            None => false,
+        };
+        if !reserved {
+            return Err(crate::alloc::too_large(
+                rows as u128 * width as u128,
+                "the kept states",
+            ));
+        }
         states.extend_from_slice(initial);
     }
     for step in 0..steps {
@@ -122,11 +136,11 @@ pub fn recurrence(
             states.extend_from_slice(&state);
         }
     }
-    Trajectory {
+    Ok(Trajectory {
         states,
         last: state,
         width,
-    }
+    })
 }
 
 /// Fills a grid: `out[i*cols + j] = f(i, j, params)` in 2-D, `out[j] =

@@ -9,31 +9,44 @@
 //! s.line("x = linspace(0, 1, 5)");
 //! let Reply::Text(out) = s.line("x^3") else { panic!() };
 //! assert_eq!(out, "array of 5: first 0, last 1, min 0, max 1, mean 0.3125");
+//! let Reply::Text(out) = s.line("sum(x^2)") else { panic!() };
+//! assert_eq!(out, "1.875");
 //! ```
+//!
+//! One module per job: this one holds the [`Session`] and dispatches lines
+//! and `:commands` (one table, `COMMANDS`, feeds dispatch, `:help` and
+//! completion); `values` (values, summaries, fallible allocation),
+//! `constructors` (`linspace`, `arange`, `rand`, `randn`), `reductions`
+//! (`sum`, `mean`, `minof`, `maxof`), `timed` (`:time`, `:compare`),
+//! `runs` (`:recur`, `:grid`, `:sweep`), [`timing`] (the one timing
+//! routine), `report` (timing reports as text and JSON), `help`, `script`
+//! (errors located in a script's lines) and `svg` (the sweep's plot).
 
+mod constructors;
+mod help;
+mod reductions;
+mod report;
 mod runs;
+mod script;
 mod svg;
-pub mod timing;
+mod timed;
+mod timing;
+mod values;
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use crate::error::{Error, ErrorKind, Result};
-use crate::kernels::{Input, MapKernel, Parallel};
-use crate::{Engine, MathMode, format_f64};
-use timing::{Timing, human, time_it};
+use crate::{Engine, Error, ErrorKind, Expr, Input, MathMode, Parallel, Result};
+use constructors::Rng;
+use reductions::{REDUCTIONS, Reduction};
+use values::{vars_table, zeros};
 
-/// A session variable.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Value {
-    /// One number.
-    Scalar(f64),
-    /// An array.
-    Array(Arc<[f64]>),
-}
+pub use constructors::CONSTRUCTORS;
+pub use report::Report;
+pub use timing::Timing;
+pub use values::{Value, describe};
 
 /// What the session answers to a line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,52 +57,108 @@ pub enum Reply {
     Quit,
 }
 
-/// Commands, for `:help` and completion.
-pub const COMMANDS: [&str; 12] = [
-    ":help",
-    ":vars",
-    ":time",
-    ":compare",
-    ":ir",
-    ":asm",
-    ":seed",
-    ":rewrites",
-    ":threads",
-    ":math",
-    ":clear",
-    ":quit",
-];
+/// A `:command`: the names it answers to (the first is the one completed
+/// and listed), its lines in `:help`, and what it does with the rest of
+/// the line.
+struct Command {
+    names: &'static [&'static str],
+    help: &'static str,
+    run: fn(&mut Session, &str) -> Result<Reply>,
+}
 
-/// Array constructors usable on the right of `=`.
-pub const CONSTRUCTORS: [&str; 4] = ["linspace", "arange", "rand", "randn"];
-
-const HELP: &str = "\
-Values
-  h = 0.001                  a scalar (any formula of known values)
-  x = linspace(0, 1, 1e6)    an array: also arange(n), arange(a, b, step), rand(n), randn(n)
-  y = x^3 + h                a formula over arrays gives an array
-Formulas
-  y + h*y^2*cos(t+y)         a value, or for arrays: length, first, last, min, max, mean
-Commands
-  :time FORMULA              compile time; best and median per call, JIT and interpreter
-       options before the formula: --threads N, --no-rewrites, --math libm|fast
-  :compare F1 ; F2 ; …       one timing table, e.g. :compare x^3 ; pow(x, 3) ; x*x*x
-  :recur y <- F ; t = G ; steps=1e6 [; every=K]
+/// Every command: the dispatcher, `:help` and completion all read this
+/// table, so none can be missing from one of them.
+const COMMANDS: &[Command] = &[
+    Command {
+        names: &["time"],
+        help: "  :time FORMULA              compile time; best and median per call, JIT and interpreter
+       options before the formula: --threads N, --no-rewrites, --math libm|fast",
+        run: |s, rest| s.time_command(rest).map(Reply::Text),
+    },
+    Command {
+        names: &["compare"],
+        help: "  :compare F1 ; F2 ; …       one timing table, e.g. :compare x^3 ; pow(x, 3) ; x*x*x",
+        run: |s, rest| s.compare(rest).map(Reply::Text),
+    },
+    Command {
+        names: &["recur"],
+        help: "  :recur y <- F ; t = G ; steps=1e6 [; every=K]
                              a recurrence from the session's y (state updates use <-,
                              helper definitions =; i is the step index); every=K keeps
-                             every K-th state in y_path
-  :grid F ; 1000 x 1000      a formula of i, j (or of i alone: ; N) over a grid
-  :sweep [--out F.svg] [--max N] FORMULA
-                             ns/element and speed-up for sizes 10 to 1e7, table and plot
-  :ir FORMULA                the formula after rewrites, and the Cranelift IR
-  :asm FORMULA               the machine code
-  :vars                      variables with length and memory
-  :seed N                    seed rand and randn
-  :rewrites on|off           constant folding, exact identities, x^n as multiplies
-  :threads N                 threads for array formulas (0: all cores, 1: serial)
-  :math fast|libm            inline vector math (default) or C library calls
-  :clear                     forget all variables
-  :quit                      leave (also Ctrl-D); Ctrl-C stops a long run";
+                             every K-th state in y_path",
+        run: |s, rest| s.recur(rest).map(Reply::Text),
+    },
+    Command {
+        names: &["grid"],
+        help: "  :grid F ; 1000 x 1000      a formula of i, j (or of i alone: ; N) over a grid",
+        run: |s, rest| s.grid(rest).map(Reply::Text),
+    },
+    Command {
+        names: &["sweep"],
+        help: "  :sweep [--out F.svg] [--max N] FORMULA
+                             ns/element and speed-up for sizes 10 to 1e7, table and plot",
+        run: |s, rest| s.sweep(rest).map(Reply::Text),
+    },
+    Command {
+        names: &["ir"],
+        help: "  :ir FORMULA                the formula after rewrites, and the Cranelift IR",
+        run: |s, rest| s.ir(rest, false).map(Reply::Text),
+    },
+    Command {
+        names: &["asm"],
+        help: "  :asm FORMULA               the machine code",
+        run: |s, rest| s.ir(rest, true).map(Reply::Text),
+    },
+    Command {
+        names: &["vars"],
+        help: "  :vars                      variables with length and memory",
+        run: |s, _| Ok(Reply::Text(vars_table(&s.vars))),
+    },
+    Command {
+        names: &["seed"],
+        help: "  :seed N                    seed rand and randn",
+        run: |s, rest| s.seed(rest).map(Reply::Text),
+    },
+    Command {
+        names: &["rewrites"],
+        help: "  :rewrites on|off           constant folding, exact identities, x^n as multiplies",
+        run: |s, rest| Ok(Reply::Text(s.rewrites_command(rest))),
+    },
+    Command {
+        names: &["threads"],
+        help: "  :threads N                 threads for array formulas (0: all cores, 1: serial)",
+        run: |s, rest| Ok(Reply::Text(s.threads_command(rest))),
+    },
+    Command {
+        names: &["math"],
+        help: "  :math fast|libm            inline vector math (default) or C library calls",
+        run: |s, rest| s.math_command(rest).map(Reply::Text),
+    },
+    Command {
+        names: &["clear"],
+        help: "  :clear                     forget all variables",
+        run: |s, _| {
+            s.vars.clear();
+            Ok(Reply::Text("all variables forgotten".to_string()))
+        },
+    },
+    Command {
+        names: &["help", "h"],
+        help: "  :help [functions]          this text (also :h); what each function does",
+        run: |_, rest| {
+            Ok(Reply::Text(if rest.trim() == "functions" {
+                help::functions()
+            } else {
+                help::text()
+            }))
+        },
+    },
+    Command {
+        names: &["quit", "q", "exit"],
+        help: "  :quit                      leave (also Ctrl-D); Ctrl-C stops a long run",
+        run: |_, _| Ok(Reply::Quit),
+    },
+];
 
 /// Session state: variables and settings.
 pub struct Session {
@@ -97,108 +166,21 @@ pub struct Session {
     rewrites: bool,
     math: MathMode,
     threads: usize,
-    rng: u64,
+    rng: Rng,
     interrupt: Arc<AtomicBool>,
     budget: Duration,
     progress: Option<Box<dyn FnMut(usize, usize)>>,
+    /// The script the lines come from, if they come from one.
+    source: Option<String>,
+    /// Lines handled since the source was named (or since the start).
+    line_no: usize,
+    /// Lines that ended in an error.
+    failures: usize,
 }
 
 impl Default for Session {
     fn default() -> Session {
         Session::new()
-    }
-}
-
-/// A parsed `:time`-style option list and the formula after it.
-struct TimeOptions<'a> {
-    threads: Option<usize>,
-    rewrites: Option<bool>,
-    math: Option<MathMode>,
-    formula: &'a str,
-}
-
-/// One timed formula.
-#[derive(Debug, Clone)]
-pub struct Report {
-    /// The formula.
-    pub formula: String,
-    /// Elements per call (1 for a scalar formula).
-    pub elements: usize,
-    /// Seconds from text to runnable code.
-    pub compile: f64,
-    /// The compiled code.
-    pub jit: Timing,
-    /// The reference interpreter on the same work.
-    pub interpreter: Option<Timing>,
-}
-
-impl Report {
-    /// Median speed-up of the JIT over the interpreter.
-    pub fn speedup(&self) -> Option<f64> {
-        self.interpreter.map(|i| i.median / self.jit.median)
-    }
-
-    /// The report as text.
-    pub fn text(&self) -> String {
-        let n = self.elements as f64;
-        let line = |name: &str, t: &Timing| {
-            format!(
-                "{name:<11} best {}, median {} per call ({} runs × {} loop{}), {:.3} ns/element",
-                human(t.best),
-                human(t.median),
-                t.runs,
-                t.loops,
-                if t.loops == 1 { "" } else { "s" },
-                t.median * 1e9 / n
-            )
-        };
-        let mut out = format!(
-            "compile     {}\n{}",
-            human(self.compile),
-            line("jit", &self.jit)
-        );
-        if let Some(i) = &self.interpreter {
-            let _ = write!(
-                out,
-                "\n{}\nspeed-up    {:.1}x",
-                line("interpreter", i),
-                self.speedup().unwrap_or(0.0)
-            );
-        }
-        out
-    }
-
-    /// The report as one JSON object.
-    pub fn json(&self) -> String {
-        let timing = |t: &Timing| {
-            format!(
-                "{{\"best_s\": {:e}, \"median_s\": {:e}, \"runs\": {}, \"loops\": {}, \"ns_per_element\": {:e}}}",
-                t.best,
-                t.median,
-                t.runs,
-                t.loops,
-                t.median * 1e9 / self.elements as f64
-            )
-        };
-        let formula: String = self
-            .formula
-            .chars()
-            .flat_map(|c| match c {
-                '"' => "\\\"".chars().collect::<Vec<_>>(),
-                '\\' => "\\\\".chars().collect(),
-                c if (c as u32) < 0x20 => format!("\\u{:04x}", c as u32).chars().collect(),
-                c => vec![c],
-            })
-            .collect();
-        format!(
-            "{{\"formula\": \"{formula}\", \"elements\": {}, \"compile_s\": {:e}, \"jit\": {}, \"interpreter\": {}, \"speedup\": {}}}",
-            self.elements,
-            self.compile,
-            timing(&self.jit),
-            self.interpreter.as_ref().map_or("null".to_string(), timing),
-            self.speedup()
-                .map_or("null".to_string(), |s| format!("{s:e}"))
-        )
     }
 }
 
@@ -210,10 +192,13 @@ impl Session {
             rewrites: true,
             math: MathMode::default(),
             threads: 0,
-            rng: 0,
+            rng: Rng::new(0),
             interrupt: Arc::new(AtomicBool::new(false)),
             budget: Duration::from_millis(300),
             progress: None,
+            source: None,
+            line_no: 0,
+            failures: 0,
         }
     }
 
@@ -238,12 +223,30 @@ impl Session {
         self.budget = budget;
     }
 
-    /// Names for completion: variables, functions, constructors, commands.
+    /// Names the script the following lines come from (a file name, or
+    /// `<stdin>`), one [`line`](Session::line) call per line of it from
+    /// line 1 on: errors then say where they are as `--> NAME:LINE:COLUMN`
+    /// and show the script's line, as a compiler would.
+    pub fn set_source(&mut self, name: impl Into<String>) {
+        self.source = Some(name.into());
+        self.line_no = 0;
+    }
+
+    /// How many lines so far ended in an error (a script that ran with
+    /// failures should exit non-zero).
+    pub fn failures(&self) -> usize {
+        self.failures
+    }
+
+    /// Names for completion: variables, functions, constructors,
+    /// reductions, commands, constants.
     pub fn completions(&self) -> Vec<String> {
         let mut names: Vec<String> = self.vars.keys().cloned().collect();
+        // The one name list that is not yet in the public API.
         names.extend(crate::functions::builtin_names().map(String::from));
         names.extend(CONSTRUCTORS.iter().map(|s| s.to_string()));
-        names.extend(COMMANDS.iter().map(|s| s.to_string()));
+        names.extend(REDUCTIONS.iter().map(|(s, _)| s.to_string()));
+        names.extend(COMMANDS.iter().map(|c| format!(":{}", c.names[0])));
         names.extend(crate::functions::constant_names().map(String::from));
         names
     }
@@ -255,98 +258,90 @@ impl Session {
 
     /// Handles one line.
     pub fn line(&mut self, line: &str) -> Reply {
-        let line = line.trim();
-        if line.is_empty() || line.starts_with('#') {
+        self.line_no += 1;
+        let text = line.trim();
+        if text.is_empty() || text.starts_with('#') {
             return Reply::Text(String::new());
         }
-        let result = match line.strip_prefix(':') {
+        let result = match text.strip_prefix(':') {
             Some(command) => {
                 let (name, rest) = command
                     .split_once(char::is_whitespace)
                     .unwrap_or((command, ""));
-                match self.command(name, rest.trim()) {
-                    Some(r) => r,
-                    None => return Reply::Quit,
-                }
+                self.command(name, rest.trim())
             }
-            None => self.statement(line),
+            None => self.statement(text).map(Reply::Text),
         };
-        Reply::Text(match result {
-            Ok(s) => s,
-            Err(e) => e.to_string(),
+        result.unwrap_or_else(|e| {
+            self.failures += 1;
+            Reply::Text(match &self.source {
+                Some(source) => script::located(&e, source, self.line_no, line),
+                None => e.to_string(),
+            })
         })
     }
 
-    /// A command; `None` means quit.
-    fn command(&mut self, name: &str, rest: &str) -> Option<Result<String>> {
-        Some(match name {
-            "q" | "quit" | "exit" => return None,
-            "h" | "help" if rest.trim() == "functions" => Ok(crate::functions::help(true)),
-            "h" | "help" => Ok(format!("{HELP}\n{}", crate::functions::help(false))),
-            "vars" => Ok(self.list_vars()),
-            "clear" => {
-                self.vars.clear();
-                Ok("all variables forgotten".to_string())
-            }
-            "seed" => rest
-                .parse::<u64>()
-                .map(|s| {
-                    self.rng = s;
-                    format!("seed {s}")
-                })
-                .map_err(|_| {
-                    Error::new(
-                        ErrorKind::InvalidValue,
-                        format!("`{rest}` is not a seed; use :seed 42"),
-                    )
-                }),
-            "rewrites" => match rest {
-                "on" | "off" => {
-                    self.rewrites = rest == "on";
-                    Ok(format!("rewrites {rest}"))
-                }
-                _ => Ok(format!(
-                    "rewrites are {}",
-                    if self.rewrites { "on" } else { "off" }
-                )),
-            },
-            "math" => match MathMode::from_name(rest) {
-                Some(m) => {
-                    self.math = m;
-                    Ok(format!("math {}", m.name()))
-                }
-                None if rest.is_empty() => Ok(format!("math is {}", self.math.name())),
-                None => Err(Error::new(
-                    ErrorKind::InvalidValue,
-                    format!("`{rest}` is not a math mode; use :math fast or :math libm"),
-                )),
-            },
-            "threads" => match rest.parse::<usize>() {
-                Ok(t) => {
-                    self.threads = t;
-                    Ok(format!(
-                        "threads {}",
-                        if t == 0 {
-                            "all".to_string()
-                        } else {
-                            t.to_string()
-                        }
-                    ))
-                }
-                Err(_) => Ok(format!("threads are {}", self.threads)),
-            },
-            "ir" => self.ir(rest, false),
-            "asm" => self.ir(rest, true),
-            "time" => self.time_command(rest),
-            "compare" => self.compare(rest),
-            "recur" => self.recur(rest),
-            "grid" => self.grid(rest),
-            "sweep" => self.sweep(rest),
-            other => Err(Error::new(
+    /// A `:command` from the table.
+    fn command(&mut self, name: &str, rest: &str) -> Result<Reply> {
+        match COMMANDS.iter().find(|c| c.names.contains(&name)) {
+            Some(c) => (c.run)(self, rest),
+            None => Err(Error::new(
                 ErrorKind::Syntax,
-                format!("unknown command `:{other}`; type :help"),
+                format!("unknown command `:{name}`; type :help"),
             )),
-        })
+        }
+    }
+
+    fn seed(&mut self, rest: &str) -> Result<String> {
+        let seed = rest.parse::<u64>().map_err(|_| {
+            Error::new(
+                ErrorKind::InvalidValue,
+                format!("`{rest}` is not a seed; use :seed 42"),
+            )
+        })?;
+        self.rng = Rng::new(seed);
+        Ok(format!("seed {seed}"))
+    }
+
+    fn rewrites_command(&mut self, rest: &str) -> String {
+        match rest {
+            "on" | "off" => {
+                self.rewrites = rest == "on";
+                format!("rewrites {rest}")
+            }
+            _ => format!("rewrites are {}", if self.rewrites { "on" } else { "off" }),
+        }
+    }
+
+    fn math_command(&mut self, rest: &str) -> Result<String> {
+        match MathMode::from_name(rest) {
+            Some(m) => {
+                self.math = m;
+                Ok(format!("math {}", m.name()))
+            }
+            None if rest.is_empty() => Ok(format!("math is {}", self.math.name())),
+            None => Err(Error::new(
+                ErrorKind::InvalidValue,
+                format!("`{rest}` is not a math mode; use :math fast or :math libm"),
+            )),
+        }
+    }
+
+    fn threads_command(&mut self, rest: &str) -> String {
+        match rest.parse::<usize>() {
+            Ok(t) => {
+                self.threads = t;
+                format!(
+                    "threads {}",
+                    if t == 0 {
+                        "all".to_string()
+                    } else {
+                        t.to_string()
+                    }
+                )
+            }
+            Err(_) => format!("threads are {}", self.threads),
+        }
     }
 
     fn engine(&self, rewrites: bool) -> Engine {
@@ -369,122 +364,75 @@ impl Session {
         self.statement(line.trim())
     }
 
-    /// `name = value` or a formula.
+    /// `name = value` or a value.
     fn statement(&mut self, line: &str) -> Result<String> {
         if let Some((name, rhs)) = line.split_once('=')
             && !rhs.starts_with('=')
             && !name.ends_with(['<', '>', '!', '='])
         {
             let name = name.trim();
-            crate::bind::check_name(name)?;
-            let value = match self.constructor(rhs.trim())? {
-                Some(v) => v,
-                None => self.evaluate(rhs)?,
-            };
+            crate::check_name(name)?;
+            let value = self.value(rhs, &format!("`{name}`"))?;
             let shown = describe(&value);
             self.vars.insert(name.to_string(), value);
             return Ok(format!("{name} = {shown}"));
         }
-        if let Some(v) = self.constructor(line)? {
-            return Ok(describe(&v));
-        }
-        self.evaluate(line).map(|v| describe(&v))
+        self.value(line, "the result").map(|v| describe(&v))
     }
 
-    /// `linspace(…)`, `arange(…)`, `rand(n)`, `randn(n)`, or `None` if `text` is not one.
-    fn constructor(&mut self, text: &str) -> Result<Option<Value>> {
-        let Some((name, args)) = text.split_once('(') else {
-            return Ok(None);
-        };
-        let name = name.trim();
-        if !CONSTRUCTORS.contains(&name) || !args.trim_end().ends_with(')') {
-            return Ok(None);
+    /// An array constructor, a reduction or a formula; `what` names the
+    /// value in an out-of-memory error.
+    fn value(&mut self, text: &str, what: &str) -> Result<Value> {
+        if let Some(v) = self.constructor(text, what)? {
+            return Ok(v);
         }
-        let args = args.trim_end().trim_end_matches(')');
-        let values: Vec<f64> = split_args(args)
-            .iter()
-            .map(|a| match self.evaluate(a)? {
-                Value::Scalar(v) => Ok(v),
-                Value::Array(_) => Err(Error::new(
-                    ErrorKind::InvalidValue,
-                    format!("`{a}` must be a number"),
-                )),
-            })
-            .collect::<Result<_>>()?;
-        let count = |v: f64| -> Result<usize> {
-            if v.is_finite() && v >= 0.0 && v.fract() == 0.0 && v <= 1e9 {
-                Ok(v as usize)
-            } else {
-                Err(Error::new(
-                    ErrorKind::Length,
-                    format!(
-                        "{} is not an array length (a whole number up to 1e9)",
-                        format_f64(v)
-                    ),
-                ))
-            }
-        };
-        let wrong = |usage: &str| Err(Error::new(ErrorKind::Arity, format!("usage: {usage}")));
-        let array: Vec<f64> = match (name, values.as_slice()) {
-            ("linspace", &[a, b, n]) => {
-                let n = count(n)?;
-                let step = if n > 1 { (b - a) / (n - 1) as f64 } else { 0.0 };
-                (0..n)
-                    .map(|k| {
-                        if k + 1 == n && n > 1 {
-                            b
-                        } else {
-                            a + step * k as f64
-                        }
-                    })
-                    .collect()
-            }
-            ("linspace", _) => return wrong("linspace(start, stop, n)"),
-            ("arange", &[n]) => (0..count(n)?).map(|k| k as f64).collect(),
-            ("arange", &[a, b, step]) => {
-                if step == 0.0 || !step.is_finite() {
-                    return Err(Error::new(
-                        ErrorKind::InvalidValue,
-                        "arange needs a finite, non-zero step",
-                    ));
+        if let Some((how, formula)) = Reduction::split(text) {
+            return self.reduce(how, formula).map(Value::Scalar);
+        }
+        self.evaluate_for(text, what)
+    }
+
+    /// Parses a formula; a reduction's name inside it (`sqrt(sum(x))`)
+    /// gets an error saying reductions are whole lines.
+    fn parse(&self, engine: &Engine, formula: &str) -> Result<Expr> {
+        engine.parse(formula).map_err(|e| {
+            let Some(span) = e.span() else { return e };
+            let Some(name) = formula.get(span.start..span.end) else {
+                return e;
+            };
+            match e.kind() {
+                ErrorKind::UnknownFunction => {
+                    reductions::misplaced(name, span, formula).unwrap_or(e)
                 }
-                let n = count(((b - a) / step).ceil().max(0.0))?;
-                (0..n).map(|k| a + step * k as f64).collect()
+                ErrorKind::Arity
+                    if e.help().is_none()
+                        && (name.starts_with("min(") || name.starts_with("max(")) =>
+                {
+                    e.with_help(
+                        "the smallest or largest element of an array is minof(x) or maxof(x)",
+                    )
+                }
+                _ => e,
             }
-            ("arange", _) => return wrong("arange(n) or arange(start, stop, step)"),
-            ("rand", &[n]) => (0..count(n)?).map(|_| self.uniform()).collect(),
-            ("randn", &[n]) => (0..count(n)?).map(|_| self.normal()).collect(),
-            _ => return wrong(&format!("{name}(n)")),
-        };
-        Ok(Some(Value::Array(array.into())))
+        })
     }
 
-    fn uniform(&mut self) -> f64 {
-        // SplitMix64.
-        self.rng = self.rng.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.rng;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64
-    }
-
-    fn normal(&mut self) -> f64 {
-        // Box–Muller.
-        let u = 1.0 - self.uniform();
-        let v = self.uniform();
-        (-2.0 * u.ln()).sqrt() * (2.0 * std::f64::consts::PI * v).cos()
-    }
-
-    /// The variables a formula uses, checked, with their inputs.
+    /// The inputs for `names` from the session's variables, and the arrays'
+    /// common length (`None` if all are scalars); `formula` is bound
+    /// against the known names first, so an unknown one is a positioned
+    /// error with a suggestion.
     fn inputs_for<'v>(
         &'v self,
         names: &[&str],
-        formula: &crate::Expr,
+        formula: &Expr,
     ) -> Result<(Vec<Input<'v>>, Option<usize>)> {
-        // Binding against the known names gives a positioned error, with a
-        // suggestion, for a variable the session does not have.
         let known: Vec<&str> = self.vars.keys().map(String::as_str).collect();
         formula.interpreter(&known)?;
+        self.inputs(names)
+    }
+
+    /// The inputs for `names` and the arrays' common length.
+    fn inputs<'v>(&'v self, names: &[&str]) -> Result<(Vec<Input<'v>>, Option<usize>)> {
         let mut inputs = Vec::with_capacity(names.len());
         let mut len: Option<(usize, &str)> = None;
         for name in names {
@@ -515,59 +463,32 @@ impl Session {
 
     /// Evaluates a formula over the session's variables.
     fn evaluate(&self, formula: &str) -> Result<Value> {
+        self.evaluate_for(formula, "the result")
+    }
+
+    /// Evaluates a formula; an array result is allocated for `what`.
+    fn evaluate_for(&self, formula: &str, what: &str) -> Result<Value> {
         let engine = self.engine(self.rewrites);
-        let expr = engine.parse(formula)?;
+        let expr = self.parse(&engine, formula)?;
         let names = expr.variables();
         let (inputs, len) = self.inputs_for(&names, &expr)?;
         match len {
-            None => {
-                let values: Vec<f64> = inputs
-                    .iter()
-                    .map(|i| match i {
-                        Input::Scalar(v) => *v,
-                        Input::Array(_) => f64::NAN,
-                    })
-                    .collect();
-                Ok(Value::Scalar(expr.compile(&names)?.call(&values)?))
-            }
-            Some(_) => {
+            None => Ok(Value::Scalar(
+                expr.compile(&names)?.call(&scalars(&inputs))?,
+            )),
+            Some(n) => {
                 let map = engine
                     .map(&[formula], &names)?
                     .with_parallel(self.parallel(self.threads));
-                let mut out = map.eval(&inputs)?;
-                Ok(Value::Array(out.remove(0).into()))
+                let mut out = zeros(n, what)?;
+                map.run(&inputs, &mut [&mut out])?;
+                Ok(Value::Array(Arc::new(out)))
             }
         }
     }
 
-    fn list_vars(&self) -> String {
-        if self.vars.is_empty() {
-            return "no variables yet; try x = linspace(0, 1, 1e6)".to_string();
-        }
-        let mut out = format!(
-            "{:<12} {:<8} {:>10} {:>10}",
-            "name", "kind", "length", "memory"
-        );
-        for (name, value) in &self.vars {
-            let (kind, len) = match value {
-                Value::Scalar(_) => ("scalar", 1),
-                Value::Array(a) => ("array", a.len()),
-            };
-            let bytes = len * 8;
-            let memory = if bytes < 1 << 10 {
-                format!("{bytes} B")
-            } else if bytes < 1 << 20 {
-                format!("{:.1} KiB", bytes as f64 / 1024.0)
-            } else {
-                format!("{:.1} MiB", bytes as f64 / (1 << 20) as f64)
-            };
-            let _ = write!(out, "\n{name:<12} {kind:<8} {len:>10} {memory:>10}");
-        }
-        out
-    }
-
     fn ir(&self, formula: &str, asm: bool) -> Result<String> {
-        let expr = self.engine(self.rewrites).parse(formula)?;
+        let expr = self.parse(&self.engine(self.rewrites), formula)?;
         let names = expr.variables();
         let listing = expr.listing(&names)?;
         Ok(if asm {
@@ -587,243 +508,135 @@ impl Session {
             )
         })
     }
-
-    fn time_options<'a>(&self, text: &'a str) -> Result<TimeOptions<'a>> {
-        let mut opts = TimeOptions {
-            threads: None,
-            rewrites: None,
-            math: None,
-            formula: text,
-        };
-        loop {
-            let rest = opts.formula.trim_start();
-            if let Some(r) = rest.strip_prefix("--no-rewrites") {
-                opts.rewrites = Some(false);
-                opts.formula = r;
-            } else if let Some(r) = rest.strip_prefix("--math") {
-                let r = r.trim_start();
-                let end = r.find(char::is_whitespace).unwrap_or(r.len());
-                opts.math = Some(MathMode::from_name(&r[..end]).ok_or_else(|| {
-                    Error::new(
-                        ErrorKind::InvalidValue,
-                        "--math needs fast or libm, e.g. --math libm",
-                    )
-                })?);
-                opts.formula = &r[end..];
-            } else if let Some(r) = rest.strip_prefix("--threads") {
-                let r = r.trim_start();
-                let end = r.find(char::is_whitespace).unwrap_or(r.len());
-                let t = r[..end].parse::<usize>().map_err(|_| {
-                    Error::new(
-                        ErrorKind::InvalidValue,
-                        "--threads needs a number, e.g. --threads 2",
-                    )
-                })?;
-                opts.threads = Some(t);
-                opts.formula = &r[end..];
-            } else {
-                opts.formula = rest.trim();
-                return Ok(opts);
-            }
-        }
-    }
-
-    fn time_command(&self, text: &str) -> Result<String> {
-        let opts = self.time_options(text)?;
-        self.time(&opts).map(|r| r.text())
-    }
-
-    /// Times `formula` (JIT and interpreter) with the session's variables.
-    pub fn time_formula(&self, formula: &str) -> Result<Report> {
-        self.time(&TimeOptions {
-            threads: None,
-            rewrites: None,
-            math: None,
-            formula,
-        })
-    }
-
-    fn time(&self, opts: &TimeOptions<'_>) -> Result<Report> {
-        let interrupted = || Error::new(ErrorKind::Limit, "interrupted");
-        let engine = self
-            .engine(opts.rewrites.unwrap_or(self.rewrites))
-            .with_math(opts.math.unwrap_or(self.math));
-        let formula = opts.formula;
-        let t0 = Instant::now();
-        let expr = engine.parse(formula)?;
-        let names = expr.variables();
-        let (inputs, len) = self.inputs_for(&names, &expr)?;
-        match len {
-            None => {
-                let values: Vec<f64> = inputs
-                    .iter()
-                    .map(|i| {
-                        if let Input::Scalar(v) = i {
-                            *v
-                        } else {
-                            f64::NAN
-                        }
-                    })
-                    .collect();
-                let f = expr.compile(&names)?;
-                let compile = t0.elapsed().as_secs_f64();
-                let interp = expr.interpreter(&names)?;
-                let jit = time_it(
-                    || {
-                        std::hint::black_box(f.call(std::hint::black_box(&values)).ok());
-                    },
-                    self.budget,
-                    &self.interrupt,
-                )
-                .ok_or_else(interrupted)?;
-                let interpreter = time_it(
-                    || {
-                        std::hint::black_box(interp.call(std::hint::black_box(&values)).ok());
-                    },
-                    self.budget,
-                    &self.interrupt,
-                )
-                .ok_or_else(interrupted)?;
-                Ok(Report {
-                    formula: formula.to_string(),
-                    elements: 1,
-                    compile,
-                    jit,
-                    interpreter: Some(interpreter),
-                })
-            }
-            Some(n) => {
-                let map: MapKernel = engine
-                    .map(&[formula], &names)?
-                    .with_parallel(self.parallel(opts.threads.unwrap_or(self.threads)));
-                map.prepare(&inputs)?;
-                let compile = t0.elapsed().as_secs_f64();
-                let mut out = vec![0.0; n];
-                let jit = time_it(
-                    || {
-                        let _ = map.run(&inputs, &mut [&mut out]);
-                    },
-                    self.budget,
-                    &self.interrupt,
-                )
-                .ok_or_else(interrupted)?;
-                // The interpreter is slow: time it on at most 100,000 elements.
-                let m = n.min(100_000);
-                let sub: Vec<Input> = inputs
-                    .iter()
-                    .map(|i| match i {
-                        Input::Array(a) => Input::Array(&a[..m]),
-                        s => *s,
-                    })
-                    .collect();
-                let mut out = vec![0.0; m];
-                let interp = time_it(
-                    || {
-                        let _ = map.run_reference(&sub, &mut [&mut out]);
-                    },
-                    self.budget,
-                    &self.interrupt,
-                )
-                .ok_or_else(interrupted)?;
-                // Scale the interpreter's time to the full length.
-                let scale = n as f64 / m.max(1) as f64;
-                let interpreter = Timing {
-                    best: interp.best * scale,
-                    median: interp.median * scale,
-                    ..interp
-                };
-                Ok(Report {
-                    formula: formula.to_string(),
-                    elements: n,
-                    compile,
-                    jit,
-                    interpreter: Some(interpreter),
-                })
-            }
-        }
-    }
-
-    fn compare(&self, text: &str) -> Result<String> {
-        let formulas: Vec<&str> = text
-            .split(';')
-            .map(str::trim)
-            .filter(|f| !f.is_empty())
-            .collect();
-        if formulas.is_empty() {
-            return Err(Error::new(
-                ErrorKind::Syntax,
-                "usage: :compare F1 ; F2 ; …  (e.g. :compare x^3 ; pow(x, 3) ; x*x*x)",
-            ));
-        }
-        let width = formulas
-            .iter()
-            .map(|f| f.chars().count())
-            .max()
-            .unwrap_or(7)
-            .max(7);
-        let mut out = format!(
-            "{:<width$}  {:>10}  {:>11}  {:>10}  {:>14}  {:>8}",
-            "formula", "compile", "jit median", "ns/elem", "interp ns/elem", "speed-up"
-        );
-        for f in formulas {
-            let r = self.time_formula(f)?;
-            let n = r.elements as f64;
-            let _ = write!(
-                out,
-                "\n{:<width$}  {:>10}  {:>11}  {:>10.3}  {:>14.3}  {:>7.1}x",
-                f,
-                human(r.compile),
-                human(r.jit.median),
-                r.jit.median * 1e9 / n,
-                r.interpreter.map_or(f64::NAN, |i| i.median * 1e9 / n),
-                r.speedup().unwrap_or(f64::NAN)
-            );
-        }
-        Ok(out)
-    }
 }
 
-/// A value as the session shows it: a number, or an array summary.
-pub fn describe(value: &Value) -> String {
-    match value {
-        Value::Scalar(v) => format_f64(*v),
-        Value::Array(a) if a.is_empty() => "empty array".to_string(),
-        Value::Array(a) => {
-            let min = a.iter().copied().fold(f64::NAN, crate::ir::ops::fmin);
-            let max = a.iter().copied().fold(f64::NAN, crate::ir::ops::fmax);
-            let mean = a.iter().sum::<f64>() / a.len() as f64;
-            format!(
-                "array of {}: first {}, last {}, min {}, max {}, mean {}",
-                a.len(),
-                format_f64(a[0]),
-                format_f64(a[a.len() - 1]),
-                format_f64(min),
-                format_f64(max),
-                format_f64(mean)
-            )
+/// The values of all-scalar inputs (an array, which callers rule out
+/// first, reads as NaN).
+fn scalars(inputs: &[Input<'_>]) -> Vec<f64> {
+    inputs
+        .iter()
+        .map(|i| match i {
+            Input::Scalar(v) => *v,
+            Input::Array(_) => f64::NAN,
+        })
+        .collect()
+}
+
+/// The inputs cut to their first `n` elements (scalars stay).
+fn head<'a>(inputs: &[Input<'a>], n: usize) -> Vec<Input<'a>> {
+    inputs
+        .iter()
+        .map(|i| match i {
+            Input::Array(a) => Input::Array(&a[..n]),
+            s => *s,
+        })
+        .collect()
+}
+
+/// `name(inner)` where the parenthesis after `name` closes at the very end
+/// of `text`: the name and what is inside.
+fn whole_call(text: &str) -> Option<(&str, &str)> {
+    let text = text.trim();
+    let open = text.find('(')?;
+    let name = text[..open].trim();
+    if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        return None;
+    }
+    let inner = &text[open + 1..];
+    let mut depth = 1usize;
+    for (i, c) in inner.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => {
+                depth -= 1;
+                if depth == 0 {
+                    return (i + 1 == inner.len()).then_some((name, &inner[..i]));
+                }
+            }
+            _ => {}
         }
     }
+    None
 }
 
 /// Splits call arguments at top-level commas.
-fn split_args(text: &str) -> Vec<String> {
+fn split_args(text: &str) -> Vec<&str> {
     let mut args = Vec::new();
     let mut depth = 0i32;
-    let mut current = String::new();
-    for c in text.chars() {
+    let mut start = 0;
+    for (i, c) in text.char_indices() {
         match c {
             '(' => depth += 1,
             ')' => depth -= 1,
             ',' if depth == 0 => {
-                args.push(std::mem::take(&mut current));
-                continue;
+                args.push(&text[start..i]);
+                start = i + 1;
             }
             _ => {}
         }
-        current.push(c);
     }
-    if !current.trim().is_empty() || !args.is_empty() {
-        args.push(current);
+    let last = &text[start..];
+    if !last.trim().is_empty() || !args.is_empty() {
+        args.push(last);
     }
     args
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_command_is_dispatched_completed_and_helped() {
+        let mut s = Session::new();
+        let completions = s.completions();
+        let help = help::text();
+        for c in COMMANDS {
+            let name = c.names[0];
+            assert!(
+                completions.contains(&format!(":{name}")),
+                ":{name} is not completed"
+            );
+            assert!(
+                help.lines().any(|l| l.starts_with(&format!("  :{name}"))),
+                ":{name} is not in :help"
+            );
+            assert!(
+                c.help.starts_with(&format!("  :{name}")),
+                "the help of :{name} is about another command"
+            );
+            for alias in c.names {
+                let out = match s.line(&format!(":{alias}")) {
+                    Reply::Text(t) => t,
+                    Reply::Quit => continue,
+                };
+                assert!(!out.contains("unknown command"), ":{alias}: {out}");
+            }
+        }
+        // The three the old completion list missed.
+        for name in [":recur", ":grid", ":sweep"] {
+            assert!(completions.iter().any(|c| c == name), "{name}");
+        }
+        // And every `:word` that starts a help line is a command.
+        for line in help.lines() {
+            if let Some(rest) = line.strip_prefix("  :") {
+                let word = rest.split_whitespace().next().unwrap_or("");
+                assert!(
+                    COMMANDS.iter().any(|c| c.names.contains(&word)),
+                    ":{word} is in :help but not a command"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn whole_calls_and_arguments() {
+        assert_eq!(whole_call("sum((a-b)^2)"), Some(("sum", "(a-b)^2")));
+        assert_eq!(whole_call(" rand( (3) ) "), Some(("rand", " (3) ")));
+        assert_eq!(whole_call("sum(a) + sum(b)"), None);
+        assert_eq!(whole_call("sum(a"), None);
+        assert_eq!(whole_call("2*sum(a)"), None);
+        assert_eq!(split_args("0, max(1, 2), 3"), ["0", " max(1, 2)", " 3"]);
+        assert!(split_args(" ").is_empty());
+    }
 }

@@ -5,43 +5,51 @@ use std::fmt::Write as _;
 use std::sync::Arc;
 use std::time::Instant;
 
+use super::report::{Units, run_lines, sweep_table};
 use super::svg::{Panel, Series, chart};
-use super::timing::{Timing, human, time_it};
-use super::{Session, Value, describe};
-use crate::error::{Error, ErrorKind, Result};
-use crate::format_f64;
-use crate::kernels::{Input, Keep, RecurrenceSpec};
+use super::timing::{INTERPRETED, measure};
+use super::values::{Value, room, summary, zeros};
+use super::{Session, head};
+use crate::{Error, ErrorKind, Input, Keep, RecurrenceSpec, Result, format_f64};
+
+/// The most steps `:recur` runs: a run cannot be stopped with Ctrl-C
+/// once it has started, and 1e12 steps take minutes to hours.
+const MAX_STEPS: f64 = 1e12;
 
 fn usage(text: &str) -> Error {
     Error::new(ErrorKind::Syntax, format!("usage: {text}"))
 }
 
-/// Scales an interpreter timing measured on `part` units up to `whole`.
-fn scaled(t: Timing, part: usize, whole: usize) -> Timing {
-    let k = whole as f64 / part.max(1) as f64;
-    Timing {
-        best: t.best * k,
-        median: t.median * k,
-        ..t
-    }
-}
-
 impl Session {
-    fn interrupted() -> Error {
-        Error::new(ErrorKind::Limit, "interrupted")
-    }
-
-    /// A scalar formula of session values, as a count.
-    fn count(&self, text: &str, what: &str) -> Result<usize> {
-        match self.evaluate(text)? {
-            Value::Scalar(v) if v.is_finite() && v >= 0.0 && v.fract() == 0.0 && v <= 1e12 => {
-                Ok(v as usize)
+    /// A scalar formula of session values, as a count of `what`; `cap`,
+    /// when given, is the session's limit for it.
+    fn count(&self, text: &str, what: &str, cap: Option<(f64, &str)>) -> Result<usize> {
+        // 2^64: the first whole number a usize cannot hold.
+        const LIMIT: f64 = 18_446_744_073_709_551_616.0;
+        let v = match self.evaluate(text)? {
+            Value::Scalar(v) if v.is_finite() && v >= 0.0 && v.fract() == 0.0 => v,
+            _ => {
+                return Err(Error::new(
+                    ErrorKind::InvalidValue,
+                    format!("{what} must be a whole number, got `{}`", text.trim()),
+                ));
             }
-            _ => Err(Error::new(
-                ErrorKind::InvalidValue,
-                format!("{what} must be a whole number, got `{text}`"),
-            )),
+        };
+        if let Some((limit, why)) = cap
+            && v > limit
+        {
+            return Err(Error::new(
+                ErrorKind::Limit,
+                format!("{what} is {v:e}, more than the session's limit of {limit:e} ({why})"),
+            ));
         }
+        if v >= LIMIT {
+            return Err(Error::new(
+                ErrorKind::Limit,
+                format!("{what} is {v:e}, more than 2^64 - 1"),
+            ));
+        }
+        Ok(v as usize)
     }
 
     fn scalar(&self, name: &str, hint: &str) -> Result<f64> {
@@ -68,9 +76,10 @@ impl Session {
                 state.push(name.trim());
                 update.push(f.trim());
             } else if let Some(n) = part.strip_prefix("steps=") {
-                steps = Some(self.count(n, "steps")?);
+                let why = "a run cannot be stopped by Ctrl-C once it has started";
+                steps = Some(self.count(n, "steps", Some((MAX_STEPS, why)))?);
             } else if let Some(k) = part.strip_prefix("every=") {
-                every = Some(self.count(k, "every")?);
+                every = Some(self.count(k, "every", None)?);
             } else if let Some((name, f)) = part.split_once('=') {
                 define.push((name.trim(), f.trim()));
             } else {
@@ -86,7 +95,7 @@ impl Session {
         let engine = self.engine(self.rewrites);
         let mut others: Vec<String> = Vec::new();
         for f in update.iter().chain(define.iter().map(|d| &d.1)) {
-            for v in engine.parse(f)?.variables() {
+            for v in self.parse(&engine, f)?.variables() {
                 let taken = state.contains(&v) || v == "i" || define.iter().any(|d| d.0 == v);
                 if !taken && !others.iter().any(|o| o == v) {
                     others.push(v.to_string());
@@ -134,24 +143,19 @@ impl Session {
         let input_refs: Vec<&[f64]> = input_values.iter().map(|a| &a[..]).collect();
         let keep = every.map_or(Keep::Last, Keep::Every);
         let result = rec.run(&initial, &param_values, &input_refs, steps, keep)?;
-        let jit = time_it(
+        let part = steps.min(INTERPRETED);
+        let m = measure(
+            self.budget,
+            &self.interrupt,
+            steps,
             || {
                 let _ = rec.run(&initial, &param_values, &input_refs, steps, Keep::Last);
             },
-            self.budget,
-            &self.interrupt,
-        )
-        .ok_or_else(Self::interrupted)?;
-        let part = steps.min(100_000);
-        let interp = time_it(
+            Some(part),
             || {
                 let _ = rec.run_reference(&initial, &param_values, &input_refs, part, Keep::Last);
             },
-            self.budget,
-            &self.interrupt,
-        )
-        .ok_or_else(Self::interrupted)?;
-        let interp = scaled(interp, part, steps);
+        )?;
         let finals: Vec<String> = state
             .iter()
             .zip(&result.last)
@@ -159,12 +163,16 @@ impl Session {
             .collect();
         let mut out = format!("{} after {steps} steps", finals.join(", "));
         if let Some(k) = every {
-            for (j, s) in state.iter().enumerate() {
-                let path: Vec<f64> = (0..result.rows()).map(|r| result.row(r)[j]).collect();
-                self.vars
-                    .insert(format!("{s}_path"), Value::Array(path.into()));
-            }
             let names: Vec<String> = state.iter().map(|s| format!("{s}_path")).collect();
+            let mut paths = Vec::with_capacity(state.len());
+            for (j, name) in names.iter().enumerate() {
+                let mut path = room(result.rows(), &format!("`{name}`"))?;
+                path.extend((0..result.rows()).map(|r| result.row(r)[j]));
+                paths.push(path);
+            }
+            for (name, path) in names.iter().zip(paths) {
+                self.vars.insert(name.clone(), Value::Array(Arc::new(path)));
+            }
             let _ = write!(
                 out,
                 "\nkept {} states (every {k} steps) in {}",
@@ -172,22 +180,13 @@ impl Session {
                 names.join(", ")
             );
         }
-        let per = |t: &Timing| t.median * 1e9 / steps.max(1) as f64;
-        let _ = write!(
-            out,
-            "\ncompile     {}\njit         median {} per run, {:.2} ns/step\ninterpreter median {} per run, {:.2} ns/step{}\nspeed-up    {:.1}x",
-            human(compile),
-            human(jit.median),
-            per(&jit),
-            human(interp.median),
-            per(&interp),
-            if part < steps {
-                format!(" (timed on {part} steps)")
-            } else {
-                String::new()
-            },
-            interp.median / jit.median
-        );
+        let units = Units {
+            call: "run",
+            unit: "step",
+            decimals: 2,
+            show_part: true,
+        };
+        let _ = write!(out, "\n{}", run_lines(compile, &m, steps, &units));
         Ok(out)
     }
 
@@ -196,11 +195,15 @@ impl Session {
         const USAGE: &str = ":grid sin(i*h)*cos(j*h) ; 1000 x 1000   (or ; N for a 1-D grid of i)";
         let (formula, size) = text.rsplit_once(';').ok_or_else(|| usage(USAGE))?;
         let (dims, rows, cols) = match size.split_once('x') {
-            Some((r, c)) => (2, self.count(r, "rows")?, self.count(c, "columns")?),
-            None => (1, 1, self.count(size, "the size")?),
+            Some((r, c)) => (
+                2,
+                self.count(r, "rows", None)?,
+                self.count(c, "columns", None)?,
+            ),
+            None => (1, 1, self.count(size, "the size", None)?),
         };
         let engine = self.engine(self.rewrites);
-        let expr = engine.parse(formula)?;
+        let expr = self.parse(&engine, formula)?;
         let index: &[&str] = if dims == 2 { &["i", "j"] } else { &["i"] };
         let params: Vec<&str> = expr
             .variables()
@@ -216,16 +219,13 @@ impl Session {
             .grid(formula, dims, &params)?
             .with_parallel(self.parallel(self.threads));
         let compile = t0.elapsed().as_secs_f64();
-        let n = rows
-            .checked_mul(cols)
-            .filter(|&n| n <= 1 << 28)
-            .ok_or_else(|| {
-                Error::new(
-                    ErrorKind::Length,
-                    format!("a {rows} × {cols} grid is too large for the session"),
-                )
-            })?;
-        let mut out = vec![0.0; n];
+        let n = rows.checked_mul(cols).ok_or_else(|| {
+            Error::new(
+                ErrorKind::Limit,
+                format!("a {rows} × {cols} grid has more than 2^64 - 1 elements"),
+            )
+        })?;
+        let mut out = zeros(n, "the grid")?;
         let run = |out: &mut [f64]| {
             if dims == 2 {
                 grid.run2(rows, cols, &values, out)
@@ -234,41 +234,38 @@ impl Session {
             }
         };
         run(&mut out)?;
-        let summary = describe(&Value::Array(Arc::from(&out[..])));
-        let jit = time_it(
-            || {
-                let _ = run(&mut out);
-            },
-            self.budget,
-            &self.interrupt,
-        )
-        .ok_or_else(Self::interrupted)?;
+        let summary = summary(&out);
+        // The interpreter on whole rows (2-D) or the first elements (1-D).
         let part_rows = if dims == 2 {
-            rows.min((100_000 / cols.max(1)).max(1))
+            rows.min((INTERPRETED / cols.max(1)).max(1))
         } else {
             1
         };
-        let part_cols = if dims == 2 { cols } else { cols.min(100_000) };
+        let part_cols = if dims == 2 {
+            cols
+        } else {
+            cols.min(INTERPRETED)
+        };
         let mut part = vec![0.0; part_rows * part_cols];
-        let interp = time_it(
+        let m = measure(
+            self.budget,
+            &self.interrupt,
+            n,
+            || {
+                let _ = run(&mut out);
+            },
+            Some(part_rows * part_cols),
             || {
                 let _ = grid.run_reference(part_rows, part_cols, &values, &mut part);
             },
-            self.budget,
-            &self.interrupt,
-        )
-        .ok_or_else(Self::interrupted)?;
-        let interp = scaled(interp, part_rows * part_cols, n);
-        let per = |t: &Timing| t.median * 1e9 / n.max(1) as f64;
-        Ok(format!(
-            "{summary}\ncompile     {}\njit         median {} per grid, {:.3} ns/element\ninterpreter median {} per grid, {:.3} ns/element\nspeed-up    {:.1}x",
-            human(compile),
-            human(jit.median),
-            per(&jit),
-            human(interp.median),
-            per(&interp),
-            interp.median / jit.median
-        ))
+        )?;
+        let units = Units {
+            call: "grid",
+            unit: "element",
+            decimals: 3,
+            show_part: false,
+        };
+        Ok(format!("{summary}\n{}", run_lines(compile, &m, n, &units)))
     }
 
     /// `:sweep FORMULA [--out FILE] [--max N]`: ns per element and speed-up
@@ -286,7 +283,7 @@ impl Session {
             } else if let Some(r) = formula.strip_prefix("--max") {
                 let r = r.trim_start();
                 let end = r.find(char::is_whitespace).unwrap_or(r.len());
-                max = self.count(&r[..end], "--max")?;
+                max = self.count(&r[..end], "--max", None)?;
                 formula = r[end..].trim_start();
             } else {
                 break;
@@ -298,7 +295,7 @@ impl Session {
             ));
         }
         let engine = self.engine(self.rewrites);
-        let expr = engine.parse(formula)?;
+        let expr = self.parse(&engine, formula)?;
         let names = expr.variables();
         let (_, len) = self.inputs_for(&names, &expr)?;
         // Owned (shared) copies, so progress reports can borrow the session.
@@ -326,13 +323,17 @@ impl Session {
                 progress(k, sizes.len());
             }
             // Arrays of n elements: the session's arrays, repeated or cut.
-            let arrays: Vec<Option<Vec<f64>>> = base
-                .iter()
-                .map(|v| match v {
-                    Value::Array(a) => Some((0..n).map(|e| a[e % a.len()]).collect()),
+            let mut arrays: Vec<Option<Vec<f64>>> = Vec::with_capacity(base.len());
+            for v in &base {
+                arrays.push(match v {
+                    Value::Array(a) => {
+                        let mut r = room(n, "the sweep's arrays")?;
+                        r.extend((0..n).map(|e| a[e % a.len()]));
+                        Some(r)
+                    }
                     Value::Scalar(_) => None,
-                })
-                .collect();
+                });
+            }
             let inputs: Vec<Input> = base
                 .iter()
                 .zip(&arrays)
@@ -342,48 +343,33 @@ impl Session {
                     (Value::Array(_), None) => Input::Scalar(f64::NAN),
                 })
                 .collect();
-            let mut out = vec![0.0; n];
-            let jit = time_it(
+            let mut out = zeros(n, "the sweep's result")?;
+            // The interpreter only on the sizes it takes in reasonable time.
+            let timed = (n <= INTERPRETED).then_some(n);
+            let mut sub_out = vec![0.0; timed.unwrap_or(0)];
+            let sub = head(&inputs, timed.unwrap_or(0));
+            let m = measure(
+                budget,
+                &self.interrupt,
+                n,
                 || {
                     let _ = map.run(&inputs, &mut [&mut out]);
                 },
-                budget,
-                &self.interrupt,
-            )
-            .ok_or_else(Self::interrupted)?;
-            let interp = if n <= 100_000 {
-                Some(
-                    time_it(
-                        || {
-                            let _ = map.run_reference(&inputs, &mut [&mut out]);
-                        },
-                        budget,
-                        &self.interrupt,
-                    )
-                    .ok_or_else(Self::interrupted)?,
-                )
-            } else {
-                None
-            };
+                timed,
+                || {
+                    let _ = map.run_reference(&sub, &mut [&mut sub_out]);
+                },
+            )?;
             rows.push((
                 n,
-                jit.median * 1e9 / n as f64,
-                interp.map(|t| t.median * 1e9 / n as f64),
+                m.jit.median * 1e9 / n as f64,
+                m.interpreter.map(|t| t.median * 1e9 / n as f64),
             ));
         }
         if let Some(progress) = &mut self.progress {
             progress(sizes.len(), sizes.len());
         }
-        let mut table = format!(
-            "{:>10}  {:>12}  {:>15}  {:>9}",
-            "n", "jit ns/elem", "interp ns/elem", "speed-up"
-        );
-        for (n, j, i) in &rows {
-            let _ = match i {
-                Some(i) => write!(table, "\n{n:>10}  {j:>12.3}  {i:>15.3}  {:>8.1}x", i / j),
-                None => write!(table, "\n{n:>10}  {j:>12.3}  {:>15}  {:>9}", "-", "-"),
-            };
-        }
+        let mut table = sweep_table(&rows);
         let svg = chart(
             &format!("exprjit: {formula}"),
             "array length",
