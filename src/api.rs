@@ -423,6 +423,16 @@ fn count_error(names: &[Arc<str>], given: usize) -> Error {
 /// A formula compiled to native code. Cheap to clone (clones share the
 /// code); `Send + Sync`, so threads can call it at once. The code is freed
 /// when the last clone drops.
+///
+/// ```
+/// let f = exprjit::parse("x^3 + a")?.compile(&["x", "a"])?;
+/// assert_eq!(f.call(&[2.0, 1.0])?, 9.0);
+/// assert_eq!(f.arg_names().collect::<Vec<_>>(), ["x", "a"]);
+/// assert!(f.call(&[2.0]).is_err()); // one value per argument
+/// let g = f.clone();
+/// std::thread::spawn(move || g.call(&[1.0, 0.0])).join().unwrap()?;
+/// # Ok::<(), exprjit::Error>(())
+/// ```
 #[derive(Clone)]
 pub struct Compiled {
     code: ScalarCode,
@@ -463,7 +473,17 @@ impl Compiled {
 }
 
 /// The reference interpreter bound to an argument order; the JIT must agree
-/// with it bit for bit.
+/// with it bit for bit. It has [`Compiled`]'s accessors.
+///
+/// ```
+/// let expr = exprjit::parse("sin(x)/x")?;
+/// let (jit, reference) = (expr.compile(&["x"])?, expr.interpreter(&["x"])?);
+/// for x in [0.5, 1e-300, 3.0e10] {
+///     assert_eq!(jit.call(&[x])?.to_bits(), reference.call(&[x])?.to_bits());
+/// }
+/// assert_eq!(reference.arity(), 1);
+/// # Ok::<(), exprjit::Error>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct Interpreter {
     program: Arc<Program>,
@@ -498,6 +518,14 @@ impl Interpreter {
 }
 
 /// Parses `text` with the default [`Engine`].
+///
+/// ```
+/// let expr = exprjit::parse("2*x + x")?;
+/// assert_eq!(expr.variables(), ["x"]);
+/// let err = exprjit::parse("2 x").unwrap_err();
+/// assert_eq!(err.span().map(|s| s.start), Some(2));
+/// # Ok::<(), exprjit::Error>(())
+/// ```
 pub fn parse(text: &str) -> Result<Expr> {
     Engine::new().parse(text)
 }

@@ -47,6 +47,12 @@ pub fn bind<S: AsRef<str>>(program: &Program, names: &[S]) -> Result<Vec<u32>> {
 
 /// A name usable as a variable or argument: an identifier, not a constant
 /// and not a built-in function.
+///
+/// ```
+/// assert!(exprjit::check_name("t_0").is_ok());
+/// assert!(exprjit::check_name("pi").is_err());
+/// assert!(exprjit::check_name("2x").is_err());
+/// ```
 pub fn check_name(name: &str) -> Result<()> {
     if !functions::is_identifier(name) {
         return Err(Error::new(

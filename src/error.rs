@@ -77,6 +77,15 @@ pub enum ErrorKind {
 }
 
 /// An exprjit error: a kind, a message in words, and where it applies.
+/// `Display` renders it the way the `exprjit` command prints it, with a
+/// caret under the culprit for errors in formula text.
+///
+/// ```
+/// let err = exprjit::parse("sqr(2)").unwrap_err();
+/// assert_eq!(err.kind(), exprjit::ErrorKind::UnknownFunction);
+/// assert_eq!(err.help(), Some("did you mean `sqrt`?"));
+/// assert!(err.to_string().contains("1 | sqr(2)\n  | ^^^"));
+/// ```
 #[derive(Clone)]
 pub struct Error {
     kind: ErrorKind,

@@ -85,7 +85,18 @@ impl From<f64> for Input<'_> {
     }
 }
 
-/// When and how to run in parallel.
+/// When and how to run in parallel. Work is split into chunks fixed by
+/// size, not by thread count, so every setting gives the same bits.
+///
+/// ```
+/// use exprjit::{Engine, Input, Parallel, Reduce};
+/// let x: Vec<f64> = (0..300_000).map(|i| i as f64 * 1e-3).collect();
+/// let sum = || Engine::new().reduce("sin(x)", &["x"], Reduce::Sum);
+/// let serial = sum()?.with_parallel(Parallel::serial()).run(&[Input::from(&x)])?;
+/// let two = sum()?.with_parallel(Parallel::threads(2)).run(&[Input::from(&x)])?;
+/// assert_eq!(serial.to_bits(), two.to_bits());
+/// # Ok::<(), exprjit::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Parallel {
     /// Worker threads; 0 uses rayon's global pool (one per core).

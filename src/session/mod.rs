@@ -2,17 +2,6 @@
 //! the binary feeds it lines (from a terminal, a pipe or a script) and
 //! prints what it answers; tests drive it the same way.
 //!
-//! ```
-//! use exprjit::{Reply, Session};
-//!
-//! let mut s = Session::new();
-//! s.line("x = linspace(0, 1, 5)");
-//! let Reply::Text(out) = s.line("x^3") else { panic!() };
-//! assert_eq!(out, "array of 5: first 0, last 1, min 0, max 1, mean 0.3125");
-//! let Reply::Text(out) = s.line("sum(x^2)") else { panic!() };
-//! assert_eq!(out, "1.875");
-//! ```
-//!
 //! One module per job: this one holds the [`Session`] and dispatches lines
 //! and `:commands` (one table, `COMMANDS`, feeds dispatch, `:help` and
 //! completion); `values` (values, summaries, fallible allocation),
@@ -160,7 +149,20 @@ const COMMANDS: &[Command] = &[
     },
 ];
 
-/// Session state: variables and settings.
+/// The interactive session of the `exprjit` command as a library type:
+/// variables, settings and commands; the binary feeds it lines and prints
+/// what it answers.
+///
+/// ```
+/// use exprjit::{Reply, Session};
+///
+/// let mut s = Session::new();
+/// s.line("x = linspace(0, 1, 5)");
+/// let Reply::Text(out) = s.line("x^3") else { panic!() };
+/// assert_eq!(out, "array of 5: first 0, last 1, min 0, max 1, mean 0.3125");
+/// let Reply::Text(out) = s.line("sum(x^2)") else { panic!() };
+/// assert_eq!(out, "1.875");
+/// ```
 pub struct Session {
     vars: BTreeMap<String, Value>,
     rewrites: bool,
