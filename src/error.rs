@@ -169,6 +169,21 @@ impl Error {
 
     /// The formula line with a caret (or carets) under the span, if there is a position.
     pub fn caret(&self) -> Option<String> {
+        let (line, shown, col, width) = self.caret_parts()?;
+        let gutter = line.to_string();
+        let pad = " ".repeat(gutter.len());
+        Some(format!(
+            "{pad} |\n{gutter} | {shown}\n{pad} | {}{}",
+            " ".repeat(col),
+            "^".repeat(width)
+        ))
+    }
+
+    /// What [`caret`](Error::caret) draws: the 1-based line number, that
+    /// line of the text as shown (control characters as spaces), the
+    /// 0-based column of the span's start in characters, and the caret's
+    /// width.
+    pub(crate) fn caret_parts(&self) -> Option<(usize, String, usize, usize)> {
         let (span, text) = (self.span?, self.text.as_ref()?);
         let start = span.start.min(text.len());
         let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
@@ -183,13 +198,7 @@ impl Error {
         let end = span.end.clamp(start, line_end);
         let width = text[start..end].chars().count().max(1);
         let (line, _) = self.line_col()?;
-        let gutter = line.to_string();
-        let pad = " ".repeat(gutter.len());
-        Some(format!(
-            "{pad} |\n{gutter} | {shown}\n{pad} | {}{}",
-            " ".repeat(col),
-            "^".repeat(width)
-        ))
+        Some((line, shown, col, width))
     }
 }
 

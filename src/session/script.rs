@@ -3,8 +3,8 @@
 //!
 //! An error's span points into the formula that was parsed, which is part
 //! of the line (`y = 2 x` parses ` 2 x`); the formula's text, as the
-//! error's caret shows it, is found in the line to turn its column into
-//! the line's.
+//! error's caret shows it (`Error::caret_parts`), is found in the line to
+//! turn its column into the line's.
 
 use std::fmt::Write as _;
 
@@ -54,19 +54,14 @@ pub(super) fn located(e: &Error, source: &str, line_no: usize, line: &str) -> St
 /// characters) and the width of the caret; `None` if the error has no
 /// position or its formula is not in the line.
 fn place(e: &Error, line: &str) -> Option<(usize, usize)> {
-    let (_, col) = e.line_col()?;
-    let caret = e.caret()?;
-    let mut rows = caret.lines().skip(1);
-    let formula = rows.next()?.split_once(" | ")?.1;
-    let marks = rows.next()?.split_once(" | ")?.1;
-    let width = marks.chars().filter(|&c| c == '^').count().max(1);
+    let (_, formula, col, width) = e.caret_parts()?;
     // An empty formula (`y =`) is at the end of the line.
     let at = if formula.trim().is_empty() {
-        line.rfind(formula)?
+        line.rfind(&formula)?
     } else {
-        line.find(formula)?
+        line.find(&formula)?
     };
-    Some((line[..at].chars().count() + col - 1, width))
+    Some((line[..at].chars().count() + col, width))
 }
 
 #[cfg(test)]
