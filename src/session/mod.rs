@@ -244,7 +244,7 @@ impl Session {
     /// reductions, commands, constants.
     pub fn completions(&self) -> Vec<String> {
         let mut names: Vec<String> = self.vars.keys().cloned().collect();
-        // The one name list that is not yet in the public API.
+        // The function table's names (`crate::functions`).
         names.extend(crate::functions::builtin_names().map(String::from));
         names.extend(CONSTRUCTORS.iter().map(|s| s.to_string()));
         names.extend(REDUCTIONS.iter().map(|(s, _)| s.to_string()));
