@@ -12,6 +12,7 @@ use crate::jit::{self, JitOptions, Listing, ScalarCode};
 use crate::kernels::{
     self, GridKernel, MapKernel, Recurrence, RecurrenceSpec, Reduce, ReduceKernel,
 };
+use crate::kernels::{PairwiseKernel, QuadKernel, QuadRule};
 use crate::limits::Limits;
 use crate::math::MathMode;
 use crate::native::NativeFn;
@@ -279,6 +280,86 @@ impl Engine {
         )
     }
 
+    /// Compiles the integral of `formula` over the variable `var`, per
+    /// element of the parameters `params` (see [`QuadKernel`] for the
+    /// limits, [`QuadRule`] for the rules).
+    ///
+    /// ```
+    /// use exprjit::{Engine, Input, QuadRule};
+    /// let q = Engine::new().quad("log(k)", "k", &[], QuadRule::adaptive())?;
+    /// let r = q.run(Input::Scalar(0.0), Input::Scalar(1.0), &[])?;
+    /// assert!((r.value[0] + 1.0).abs() <= r.error[0] && r.error[0] < 1.5e-8);
+    /// # Ok::<(), exprjit::Error>(())
+    /// ```
+    pub fn quad(
+        &self,
+        formula: &str,
+        var: &str,
+        params: &[&str],
+        rule: QuadRule,
+    ) -> Result<QuadKernel> {
+        kernels::check_input_count(params.len() + 2)?;
+        let mut all = vec![var];
+        all.extend(params);
+        check_distinct(&all)?;
+        kernels::quad_check_rule(rule)?;
+        let program = self.fuse(&[formula])?;
+        let slots = bind(&program, &all)?;
+        QuadKernel::new(program, slots, names(params), rule, self.jit)
+    }
+
+    /// Compiles a pairwise reduction: `formula` of `a` and `b` reduced by
+    /// `how` over the columns, then `finish` (a formula of `s`), if given.
+    /// See [`PairwiseKernel`].
+    pub fn pairwise(
+        &self,
+        formula: &str,
+        how: Reduce,
+        finish: Option<&str>,
+    ) -> Result<PairwiseKernel> {
+        let program = self.fuse(&[formula])?;
+        let slots = bind(&program, &["a", "b"])?;
+        let finish = match finish {
+            Some(f) => {
+                let p = self.fuse(&[f])?;
+                let s = bind(&p, &["s"])?;
+                Some((p, s))
+            }
+            None => None,
+        };
+        PairwiseKernel::new(program, slots, how, finish, self.jit)
+    }
+
+    /// A pairwise kernel by SciPy's `cdist` metric name: `sqeuclidean`
+    /// (`(a-b)^2`, sum), `euclidean` (the same, then `sqrt(s)`),
+    /// `cityblock` (`abs(a-b)`, sum) or `chebyshev` (`abs(a-b)`, max);
+    /// symmetric, so [`PairwiseKernel::run_self`] computes one triangle.
+    ///
+    /// ```
+    /// let k = exprjit::Engine::new().pairwise_metric("sqeuclidean")?;
+    /// let a = [0.0, 0.0, 3.0, 4.0];
+    /// assert_eq!(k.run_self(&a, 2)?, [0.0, 25.0, 25.0, 0.0]);
+    /// assert!(exprjit::Engine::new().pairwise_metric("cosine").is_err());
+    /// # Ok::<(), exprjit::Error>(())
+    /// ```
+    pub fn pairwise_metric(&self, metric: &str) -> Result<PairwiseKernel> {
+        let (f, how, finish) = match metric {
+            "sqeuclidean" => ("(a-b)^2", Reduce::Sum, None),
+            "euclidean" => ("(a-b)^2", Reduce::Sum, Some("sqrt(s)")),
+            "cityblock" => ("abs(a-b)", Reduce::Sum, None),
+            "chebyshev" => ("abs(a-b)", Reduce::Max, None),
+            _ => {
+                return Err(Error::new(
+                    ErrorKind::InvalidValue,
+                    format!(
+                        "unknown metric `{metric}`; use sqeuclidean, euclidean, cityblock or chebyshev"
+                    ),
+                ));
+            }
+        };
+        Ok(self.pairwise(f, how, finish)?.with_symmetric(true))
+    }
+
     /// Compiles `formula` over a `dims`-dimensional index space (1 or 2):
     /// it may use `i` (and `j` in 2-D) and the `params`.
     pub fn grid(&self, formula: &str, dims: usize, params: &[&str]) -> Result<GridKernel> {
@@ -388,6 +469,20 @@ impl Expr {
         let values: Vec<f64> = bindings.iter().map(|b| b.1).collect();
         self.interpreter(&names)?.call(&values)
     }
+}
+
+/// Every name valid and given once.
+fn check_distinct(all: &[&str]) -> Result<()> {
+    for (k, name) in all.iter().enumerate() {
+        crate::bind::check_name(name)?;
+        if all[..k].contains(name) {
+            return Err(Error::new(
+                ErrorKind::DuplicateName,
+                format!("`{name}` is given twice"),
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn names(args: &[&str]) -> Arc<[Arc<str>]> {

@@ -22,7 +22,9 @@
 //!   over [`Input`] arrays or broadcast scalars), [`ReduceKernel`]
 //!   ([`Reduce`]: sum, min, max), [`Recurrence`] (from a
 //!   [`RecurrenceSpec`], keeping states as [`Keep`] says, into a
-//!   [`Trajectory`]), and [`GridKernel`]; [`Parallel`] says how they use
+//!   [`Trajectory`]), [`GridKernel`], [`QuadKernel`] (integrals per
+//!   element, [`QuadRule`]) and [`PairwiseKernel`] (row pairs of two
+//!   matrices); [`Parallel`] says how they use
 //!   threads, and parallel results equal serial ones.
 //! - Every failure is an [`Error`] with an [`ErrorKind`], and a [`Span`]
 //!   with a caret for errors in formula text.
@@ -53,6 +55,7 @@ pub use bind::check_name;
 pub use error::{Error, ErrorKind, Result, Span};
 pub use format::format_f64;
 pub use jit::Listing;
+pub use kernels::{Compare, PairwiseKernel, QuadKernel, QuadRule, QuadStatus, Quadrature};
 pub use kernels::{
     GridKernel, Input, Keep, MapKernel, Parallel, Recurrence, RecurrenceSpec, Reduce, ReduceKernel,
     Trajectory,
@@ -73,6 +76,7 @@ pub mod unstable {
     pub use crate::ir::passes::{INT_POW_MAX_ULP, MAX_INT_POW, optimize};
     pub use crate::ir::{Callee, Id, Node, Program, ops};
     pub use crate::kernels::CHUNK;
+    pub use crate::kernels::{MAX_GAUSS_POINTS, gauss_legendre, kronrod21};
     pub use crate::math::{Arith, Scalar};
     pub use crate::syntax::{Ast, parse as parse_syntax};
 

@@ -11,6 +11,10 @@
 //! - [`Recurrence`]: a state updated by formulas, `n` steps in the JIT loop,
 //!   keeping every k-th state or the last; ensembles in parallel.
 //! - [`GridKernel`]: a formula over a 1-D or 2-D index space.
+//! - [`QuadKernel`]: an integral per element (fixed Gauss–Legendre, or
+//!   adaptive Gauss–Kronrod); its twin is `QuadKernel::run_reference`.
+//! - [`PairwiseKernel`]: a formula of two rows' elements reduced over the
+//!   columns, for every pair of rows; its twin is `run_reference`.
 //!
 //! Parallel runs split the index range into chunks of [`CHUNK`] elements,
 //! a size fixed independently of the thread count, so parallel results are
@@ -20,6 +24,11 @@ mod body;
 mod grid;
 mod loops;
 mod map;
+mod pairwise;
+mod pairwise_codegen;
+mod quad;
+mod quad_codegen;
+mod quad_rules;
 mod recurrence;
 mod reduce;
 pub mod reference;
@@ -29,6 +38,10 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 pub use grid::GridKernel;
 pub use map::MapKernel;
+pub use pairwise::{Compare, PairwiseKernel};
+pub(crate) use quad::check_rule as quad_check_rule;
+pub use quad::{QuadKernel, QuadRule, QuadStatus, Quadrature};
+pub use quad_rules::{MAX_GAUSS_POINTS, gauss_legendre, kronrod21};
 pub use recurrence::{Keep, Recurrence, RecurrenceSpec, Trajectory};
 pub use reduce::{Reduce, ReduceKernel};
 

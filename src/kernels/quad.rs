@@ -1,0 +1,855 @@
+//! Quadrature per element: the integral of a formula over an integration
+//! variable, for every element of arrays of parameters and limits.
+//!
+//! Two rules. [`QuadRule::GaussLegendre`] is a fixed `n`-point rule,
+//! compiled with its nodes unrolled and run two elements per f64x2
+//! vector. [`QuadRule::GaussKronrod`] is QUADPACK's `qags` strategy
+//! without its ε-algorithm extrapolation: the 21-point Gauss–Kronrod rule
+//! (compiled, one interval per call) on the whole interval, then bisect
+//! the interval with the largest error estimate until the summed estimate
+//! is within `max(epsabs, epsrel·|value|)` or `limit` intervals are in
+//! use. Infinite limits are mapped to (0, 1] as QUADPACK's `qagi` does.
+//!
+//! Each kernel has a reference twin (`run_reference`): the same
+//! arithmetic, operation by operation and in the same order, with the
+//! interpreter evaluating the formula; results agree bit for bit, the
+//! interval counts included. Elements are independent, so any split
+//! across threads gives the same bits.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use rayon::prelude::*;
+
+use super::quad_codegen::{self, FixedFn, KronrodFn};
+use super::quad_rules::{MAX_GAUSS_POINTS, WG, WGK, XGK, gauss_legendre};
+use super::{CHUNK, Input, Parallel, array_len, layout, with_table};
+use crate::error::{Error, ErrorKind, Result};
+use crate::interp;
+use crate::ir::Program;
+use crate::jit::{Code, JitOptions};
+
+/// How a [`QuadKernel`] integrates.
+///
+/// ```
+/// use exprjit::QuadRule;
+/// let fixed = QuadRule::GaussLegendre(10);
+/// let adaptive = QuadRule::adaptive(); // epsabs = epsrel = 1.49e-8, limit 50, as SciPy's quad
+/// assert_eq!(adaptive, QuadRule::GaussKronrod { epsabs: 1.49e-8, epsrel: 1.49e-8, limit: 50 });
+/// # let _ = fixed;
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum QuadRule {
+    /// The `n`-point Gauss–Legendre rule (1 ≤ n ≤ 100) on the interval
+    /// (or on the mapped interval (0, 1] when a limit is infinite); no
+    /// error estimate.
+    GaussLegendre(usize),
+    /// Adaptive 21-point Gauss–Kronrod (QUADPACK `qags` without
+    /// extrapolation): stop when the summed error estimate is at most
+    /// `max(epsabs, epsrel·|value|)`, or when `limit` intervals are in use.
+    GaussKronrod {
+        /// Absolute tolerance (≥ 0).
+        epsabs: f64,
+        /// Relative tolerance (0, or ≥ 50·ε ≈ 1.1e-14).
+        epsrel: f64,
+        /// Most intervals per element (1 to 100,000).
+        limit: usize,
+    },
+}
+
+impl QuadRule {
+    /// Adaptive Gauss–Kronrod with SciPy's defaults for `quad`:
+    /// `epsabs = epsrel = 1.49e-8`, `limit = 50`.
+    pub fn adaptive() -> QuadRule {
+        QuadRule::GaussKronrod {
+            epsabs: 1.49e-8,
+            epsrel: 1.49e-8,
+            limit: 50,
+        }
+    }
+}
+
+/// How one element's integration ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum QuadStatus {
+    /// A fixed rule was applied (no error estimate).
+    Fixed,
+    /// The error estimate is within the tolerance.
+    Converged,
+    /// `limit` intervals were in use and the estimate was still too large.
+    LimitReached,
+    /// The worst interval could not be bisected (it is two adjacent
+    /// floating-point numbers wide): the tolerance cannot be met.
+    Roundoff,
+    /// The integrand gave a NaN or infinite value (or sum).
+    NonFinite,
+}
+
+impl QuadStatus {
+    fn describe(self) -> &'static str {
+        match self {
+            QuadStatus::Fixed => "a fixed rule",
+            QuadStatus::Converged => "converged",
+            QuadStatus::LimitReached => "the subdivision limit was reached before the tolerance",
+            QuadStatus::Roundoff => "the worst interval cannot be bisected further (roundoff)",
+            QuadStatus::NonFinite => "the integrand or the sum is NaN or infinite",
+        }
+    }
+}
+
+/// Per element: the integral, its error estimate, intervals used and status.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Quadrature {
+    /// The integrals.
+    pub value: Vec<f64>,
+    /// Estimates of `|value - exact|` (NaN for fixed rules).
+    pub error: Vec<f64>,
+    /// Intervals in use at the end (1 for fixed rules).
+    pub intervals: Vec<u32>,
+    /// How each element ended.
+    pub status: Vec<QuadStatus>,
+}
+
+/// Where the limits are infinite, after ordering them as `lo <= hi`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum Mode {
+    /// Both finite: the rule on `[lo, hi]`.
+    Finite,
+    /// `[lo, +inf)`: `x = lo + (1-t)/t`, `t` in (0, 1].
+    Upper,
+    /// `(-inf, hi]`: `x = hi - (1-t)/t`.
+    Lower,
+    /// The whole line: `f(u) + f(-u)`, `u = (1-t)/t`.
+    Both,
+}
+
+impl Mode {
+    fn of(lo: f64, hi: f64) -> Mode {
+        match (lo == f64::NEG_INFINITY, hi == f64::INFINITY) {
+            (false, false) => Mode::Finite,
+            (false, true) => Mode::Upper,
+            (true, false) => Mode::Lower,
+            (true, true) => Mode::Both,
+        }
+    }
+}
+
+struct Compiled {
+    fixed: Option<FixedFn>,
+    kronrod: Option<KronrodFn>,
+    _code: Code,
+}
+
+/// The integral of a formula over one variable, per element of
+/// parameter arrays and limits. Built by [`Engine::quad`](crate::Engine::quad).
+///
+/// Limits: numbers or per-element arrays ([`Input`]); either may be
+/// infinite. `a > b` integrates from `b` to `a` and flips the sign, as
+/// SciPy's `quad` does; `a == b` gives 0. A NaN limit, or both limits the
+/// same infinity, is an error before any code runs.
+///
+/// ```
+/// use exprjit::{Engine, Input, QuadRule};
+///
+/// // ∫₀¹⁰⁰ k·x² dk = 5000·x², for every x.
+/// let x = [1.0, 2.0, 0.5];
+/// let quad = Engine::new().quad("k*x^2", "k", &["x"], QuadRule::GaussLegendre(10))?;
+/// let r = quad.run(Input::Scalar(0.0), Input::Scalar(100.0), &[Input::from(&x)])?;
+/// assert_eq!(r.value, [5000.0, 20000.0, 1250.0]);
+///
+/// // Adaptive, over the whole line: ∫ exp(-k²) dk = √π.
+/// let gauss = Engine::new().quad("exp(-k^2)", "k", &[], QuadRule::adaptive())?;
+/// let r = gauss.run(Input::Scalar(f64::NEG_INFINITY), Input::Scalar(f64::INFINITY), &[])?;
+/// assert!((r.value[0] - std::f64::consts::PI.sqrt()).abs() <= r.error[0]);
+/// # Ok::<(), exprjit::Error>(())
+/// ```
+pub struct QuadKernel {
+    program: Arc<Program>,
+    slots: Vec<u32>,
+    params: Arc<[Arc<str>]>,
+    rule: QuadRule,
+    /// Gauss–Legendre nodes and weights on [-1, 1] (fixed rules only).
+    nodes: Vec<f64>,
+    weights: Vec<f64>,
+    jit: JitOptions,
+    parallel: Parallel,
+    strict: bool,
+    cache: Mutex<HashMap<(u64, Mode), Arc<Compiled>>>,
+}
+
+impl std::fmt::Debug for QuadKernel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("QuadKernel")
+            .field("formula", &self.program.text)
+            .field("params", &self.params)
+            .field("rule", &self.rule)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Checks a rule's settings.
+pub(crate) fn check_rule(rule: QuadRule) -> Result<()> {
+    match rule {
+        QuadRule::GaussLegendre(n) if n == 0 || n > MAX_GAUSS_POINTS => Err(Error::new(
+            ErrorKind::InvalidValue,
+            format!("a Gauss–Legendre rule has 1 to {MAX_GAUSS_POINTS} points, not {n}"),
+        )),
+        QuadRule::GaussKronrod {
+            epsabs,
+            epsrel,
+            limit,
+        } => {
+            let bad = |what: &str, v: f64| {
+                Error::new(
+                    ErrorKind::InvalidValue,
+                    format!("{what} = {v} is not a tolerance; it must be a finite number >= 0"),
+                )
+            };
+            if !(epsabs.is_finite() && epsabs >= 0.0) {
+                return Err(bad("epsabs", epsabs));
+            }
+            if !(epsrel.is_finite() && epsrel >= 0.0) {
+                return Err(bad("epsrel", epsrel));
+            }
+            let min_rel = 50.0 * f64::EPSILON;
+            if epsabs <= 0.0 && epsrel < min_rel {
+                return Err(Error::new(
+                    ErrorKind::InvalidValue,
+                    format!(
+                        "epsabs = {epsabs} and epsrel = {epsrel} cannot be met: give epsabs > 0 or epsrel >= {min_rel:e}"
+                    ),
+                ));
+            }
+            if limit == 0 || limit > 100_000 {
+                return Err(Error::new(
+                    ErrorKind::InvalidValue,
+                    format!("limit = {limit}: the subdivision limit is 1 to 100000"),
+                ));
+            }
+            Ok(())
+        }
+        _ => Ok(()),
+    }
+}
+
+impl QuadKernel {
+    pub(crate) fn new(
+        program: Program,
+        slots: Vec<u32>,
+        params: Arc<[Arc<str>]>,
+        rule: QuadRule,
+        jit: JitOptions,
+    ) -> Result<QuadKernel> {
+        check_rule(rule)?;
+        let (nodes, weights) = match rule {
+            QuadRule::GaussLegendre(n) => gauss_legendre(n),
+            _ => (Vec::new(), Vec::new()),
+        };
+        Ok(QuadKernel {
+            program: Arc::new(program),
+            slots,
+            params,
+            rule,
+            nodes,
+            weights,
+            jit,
+            parallel: Parallel::default(),
+            strict: false,
+            cache: Mutex::new(HashMap::new()),
+        })
+    }
+
+    /// Uses `parallel` for later runs (elements are split in fixed chunks;
+    /// every setting gives the same bits).
+    pub fn with_parallel(mut self, parallel: Parallel) -> QuadKernel {
+        self.parallel = parallel;
+        self
+    }
+
+    /// With `strict`, an element that does not converge (adaptive rule)
+    /// makes [`run`](QuadKernel::run) an error naming the element, instead
+    /// of a status in the result.
+    pub fn with_strict(mut self, strict: bool) -> QuadKernel {
+        self.strict = strict;
+        self
+    }
+
+    /// The rule.
+    pub fn rule(&self) -> QuadRule {
+        self.rule
+    }
+
+    /// Checks inputs and limits; returns the element count and each
+    /// element's mode is derivable from the limits.
+    fn check(&self, a: Input<'_>, b: Input<'_>, params: &[Input<'_>]) -> Result<usize> {
+        if params.len() != self.params.len() {
+            let list: Vec<&str> = self.params.iter().map(|n| &**n).collect();
+            return Err(Error::new(
+                ErrorKind::ArgumentCount,
+                format!(
+                    "expected {} parameters ({}), got {}",
+                    self.params.len(),
+                    list.join(", "),
+                    params.len()
+                ),
+            ));
+        }
+        let mut names: Vec<Arc<str>> = vec![
+            Arc::from("a (the lower limit)"),
+            Arc::from("b (the upper limit)"),
+        ];
+        names.extend(self.params.iter().cloned());
+        let mut all = vec![a, b];
+        all.extend_from_slice(params);
+        let n = array_len(&names, &all)?.unwrap_or(1);
+        for e in 0..n {
+            let (lo, hi) = (input_value(&a, e), input_value(&b, e));
+            for (what, v) in [("lower limit a", lo), ("upper limit b", hi)] {
+                if v.is_nan() {
+                    return Err(Error::new(
+                        ErrorKind::InvalidValue,
+                        format!("the {what} is NaN at element {e}"),
+                    ));
+                }
+            }
+            if lo == hi && lo.is_infinite() {
+                return Err(Error::new(
+                    ErrorKind::InvalidValue,
+                    format!(
+                        "both limits are {lo} at element {e}: the interval is empty at infinity"
+                    ),
+                ));
+            }
+        }
+        Ok(n)
+    }
+
+    fn code(&self, inputs: &[Input<'_>], mode: Mode) -> Result<Arc<Compiled>> {
+        let key = (layout(inputs), mode);
+        let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(c) = cache.get(&key) {
+            return Ok(c.clone());
+        }
+        let is_array: Vec<bool> = inputs
+            .iter()
+            .map(|i| matches!(i, Input::Array(_)))
+            .collect();
+        let compiled = match self.rule {
+            QuadRule::GaussLegendre(_) => {
+                let nodes = quad_codegen::fixed_nodes(mode, &self.nodes);
+                let (f, code) = quad_codegen::compile_fixed(
+                    &self.program,
+                    &self.slots,
+                    &is_array,
+                    mode,
+                    &nodes,
+                    &self.weights,
+                    self.jit,
+                )?;
+                Compiled {
+                    fixed: Some(f),
+                    kronrod: None,
+                    _code: code,
+                }
+            }
+            QuadRule::GaussKronrod { .. } => {
+                let (f, code) = quad_codegen::compile_kronrod(
+                    &self.program,
+                    &self.slots,
+                    &is_array,
+                    mode,
+                    self.jit,
+                )?;
+                Compiled {
+                    fixed: None,
+                    kronrod: Some(f),
+                    _code: code,
+                }
+            }
+        };
+        let compiled = Arc::new(compiled);
+        cache.insert(key, compiled.clone());
+        Ok(compiled)
+    }
+
+    /// The integral from `a` to `b` for every element: `a`, `b` and the
+    /// parameters (in the order given to [`Engine::quad`](crate::Engine::quad))
+    /// are arrays of one common length or scalars (all scalars: one element).
+    pub fn run(&self, a: Input<'_>, b: Input<'_>, params: &[Input<'_>]) -> Result<Quadrature> {
+        self.execute(a, b, params, false)
+    }
+
+    /// The same integrals by the reference twin: the interpreter evaluates
+    /// the formula, the rule's arithmetic is done in Rust in the compiled
+    /// code's order. Equal to [`run`](QuadKernel::run) bit for bit.
+    pub fn run_reference(
+        &self,
+        a: Input<'_>,
+        b: Input<'_>,
+        params: &[Input<'_>],
+    ) -> Result<Quadrature> {
+        self.execute(a, b, params, true)
+    }
+
+    fn execute(
+        &self,
+        a: Input<'_>,
+        b: Input<'_>,
+        params: &[Input<'_>],
+        reference: bool,
+    ) -> Result<Quadrature> {
+        let n = self.check(a, b, params)?;
+        let mut inputs = vec![a, b];
+        inputs.extend_from_slice(params);
+        let mut out = Quadrature {
+            value: crate::alloc::zeros(n, "the integrals")?,
+            error: crate::alloc::zeros(n, "the error estimates")?,
+            intervals: Vec::new(),
+            status: Vec::new(),
+        };
+        if out.intervals.try_reserve_exact(n).is_err() || out.status.try_reserve_exact(n).is_err() {
+            return Err(crate::alloc::too_large(n as u128, "the statuses"));
+        }
+        out.intervals.resize(n, 1);
+        let initial = if matches!(self.rule, QuadRule::GaussLegendre(_)) {
+            QuadStatus::Fixed
+        } else {
+            QuadStatus::Converged
+        };
+        out.status.resize(n, initial);
+        if n == 0 {
+            return Ok(out);
+        }
+        // Compile every mode the elements need, before running anything.
+        let mut codes: HashMap<Mode, Arc<Compiled>> = HashMap::new();
+        if !reference {
+            for e in 0..n {
+                let mode = mode_at(&inputs, e);
+                if let std::collections::hash_map::Entry::Vacant(v) = codes.entry(mode) {
+                    v.insert(self.code(&inputs, mode)?);
+                }
+            }
+        }
+        let chunk = match self.rule {
+            QuadRule::GaussLegendre(_) => CHUNK,
+            QuadRule::GaussKronrod { .. } => 256,
+        };
+        let work = match self.rule {
+            QuadRule::GaussLegendre(m) => n.saturating_mul(m),
+            QuadRule::GaussKronrod { .. } => n.saturating_mul(21),
+        };
+        let parallel = self.parallel.threads != 1 && work >= self.parallel.min_len && n > chunk;
+        let Quadrature {
+            value,
+            error,
+            intervals,
+            status,
+        } = &mut out;
+        let pieces = value
+            .chunks_mut(chunk)
+            .zip(error.chunks_mut(chunk))
+            .zip(intervals.chunks_mut(chunk))
+            .zip(status.chunks_mut(chunk))
+            .enumerate()
+            .map(|(c, (((v, er), iv), st))| (c * chunk, v, er, iv, st));
+        let run_piece =
+            |(start, v, er, iv, st): (
+                usize,
+                &mut [f64],
+                &mut [f64],
+                &mut [u32],
+                &mut [QuadStatus],
+            )| { self.run_range(&inputs, &codes, start, v, er, iv, st, reference) };
+        if parallel {
+            let pieces: Vec<_> = pieces.collect();
+            self.parallel
+                .install(|| pieces.into_par_iter().try_for_each(run_piece))??;
+        } else {
+            pieces.into_iter().try_for_each(run_piece)?;
+        }
+        if self.strict
+            && let Some(e) = out
+                .status
+                .iter()
+                .position(|s| !matches!(s, QuadStatus::Converged | QuadStatus::Fixed))
+        {
+            return Err(Error::new(
+                ErrorKind::Limit,
+                format!(
+                    "the integral at element {e} did not converge: {} (value {}, error estimate {}, {} intervals)",
+                    out.status[e].describe(),
+                    out.value[e],
+                    out.error[e],
+                    out.intervals[e]
+                ),
+            ));
+        }
+        Ok(out)
+    }
+
+    /// Elements `start .. start + value.len()`.
+    #[allow(clippy::too_many_arguments)]
+    fn run_range(
+        &self,
+        inputs: &[Input<'_>],
+        codes: &HashMap<Mode, Arc<Compiled>>,
+        start: usize,
+        value: &mut [f64],
+        error: &mut [f64],
+        intervals: &mut [u32],
+        status: &mut [QuadStatus],
+        reference: bool,
+    ) -> Result<()> {
+        let len = value.len();
+        match self.rule {
+            QuadRule::GaussLegendre(_) => {
+                error.fill(f64::NAN);
+                // Runs of elements with the same mode, one call each.
+                let mut k = 0;
+                while k < len {
+                    let mode = mode_at(inputs, start + k);
+                    let mut end = k + 1;
+                    while end < len && mode_at(inputs, start + end) == mode {
+                        end += 1;
+                    }
+                    if reference {
+                        for j in k..end {
+                            value[j] = self.fixed_reference(inputs, start + j, mode);
+                        }
+                    } else {
+                        let func = codes[&mode].fixed.expect("compiled for a fixed rule");
+                        let out = value.as_mut_ptr().wrapping_sub(start);
+                        with_table(
+                            inputs.len(),
+                            std::ptr::null(),
+                            |i| pointer(&inputs[i]),
+                            |ptrs| {
+                                // SAFETY: the table holds a pointer per input, to an
+                                // array of the checked common length (> start + end
+                                // - 1) or to one scalar; the code reads elements
+                                // `start+k .. start+end` of the arrays and writes the
+                                // same elements of `out`, which are `value[k..end]`.
+                                unsafe {
+                                    func(
+                                        ptrs.as_ptr(),
+                                        out,
+                                        (start + k) as i64,
+                                        (start + end) as i64,
+                                    )
+                                }
+                            },
+                        );
+                    }
+                    k = end;
+                }
+            }
+            QuadRule::GaussKronrod {
+                epsabs,
+                epsrel,
+                limit,
+            } => {
+                let mut list = Intervals::with_limit(limit)?;
+                let mut scratch = Vec::new();
+                let mut args = vec![0.0; 1 + inputs.len() - 2];
+                for j in 0..len {
+                    let e = start + j;
+                    let (a, b) = (value_at(inputs, 0, e), value_at(inputs, 1, e));
+                    let swap = a > b;
+                    let (lo, hi) = if swap { (b, a) } else { (a, b) };
+                    let mode = Mode::of(lo, hi);
+                    let (t0, t1, base) = match mode {
+                        Mode::Finite => (lo, hi, 0.0),
+                        Mode::Upper => (0.0, 1.0, lo),
+                        Mode::Lower => (0.0, 1.0, hi),
+                        Mode::Both => (0.0, 1.0, 0.0),
+                    };
+                    let (v, er, count, st) = if lo == hi {
+                        (0.0, 0.0, 1, QuadStatus::Converged)
+                    } else if reference {
+                        for (p, input) in args[1..].iter_mut().zip(&inputs[2..]) {
+                            *p = input_value(input, e);
+                        }
+                        let mut rule = |l: f64, h: f64| {
+                            kronrod_reference(
+                                &self.program,
+                                &self.slots,
+                                &mut args,
+                                &mut scratch,
+                                mode,
+                                base,
+                                l,
+                                h,
+                            )
+                        };
+                        adaptive(&mut rule, &mut list, t0, t1, epsabs, epsrel, limit)
+                    } else {
+                        let func = codes[&mode]
+                            .kronrod
+                            .expect("compiled for the adaptive rule");
+                        with_table(
+                            inputs.len(),
+                            std::ptr::null(),
+                            |i| pointer(&inputs[i]),
+                            |ptrs| {
+                                let mut rule = |l: f64, h: f64| {
+                                    let mut out = [0.0; 4];
+                                    // SAFETY: the table holds a pointer per input, to an
+                                    // array of the checked common length (> e) or to one
+                                    // scalar; the code reads element `e` of the arrays
+                                    // and writes the four values of `out`.
+                                    unsafe {
+                                        func(ptrs.as_ptr(), e as i64, l, h, base, out.as_mut_ptr())
+                                    };
+                                    out
+                                };
+                                adaptive(&mut rule, &mut list, t0, t1, epsabs, epsrel, limit)
+                            },
+                        )
+                    };
+                    value[j] = if swap { -v } else { v };
+                    error[j] = er;
+                    intervals[j] = count;
+                    status[j] = st;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The fixed rule at element `e` by the interpreter, in the compiled
+    /// code's order.
+    fn fixed_reference(&self, inputs: &[Input<'_>], e: usize, mode: Mode) -> f64 {
+        let (a, b) = (value_at(inputs, 0, e), value_at(inputs, 1, e));
+        let swap = a > b;
+        let (lo, hi) = if swap { (b, a) } else { (a, b) };
+        let mut args = vec![0.0; inputs.len() - 1];
+        for (p, input) in args[1..].iter_mut().zip(&inputs[2..]) {
+            *p = input_value(input, e);
+        }
+        let mut scratch = Vec::new();
+        let nodes = quad_codegen::fixed_nodes(mode, &self.nodes);
+        let (centre, length) = if mode == Mode::Finite {
+            let (l, h) = (0.5 * lo, 0.5 * hi);
+            (l + h, h - l)
+        } else {
+            (0.5, 0.5)
+        };
+        let base = if mode == Mode::Lower { hi } else { lo };
+        let mut acc = -0.0;
+        for (&t, &w) in nodes.iter().zip(&self.weights) {
+            let x = if mode == Mode::Finite {
+                centre + length * t
+            } else {
+                t
+            };
+            let f = mapped(
+                &self.program,
+                &self.slots,
+                &mut args,
+                &mut scratch,
+                mode,
+                base,
+                x,
+            );
+            acc += w * f;
+        }
+        let r = length * acc;
+        if swap { -r } else { r }
+    }
+}
+
+fn input_value(input: &Input<'_>, e: usize) -> f64 {
+    match input {
+        Input::Array(a) => a[e],
+        Input::Scalar(v) => *v,
+    }
+}
+
+fn value_at(inputs: &[Input<'_>], k: usize, e: usize) -> f64 {
+    input_value(&inputs[k], e)
+}
+
+fn pointer(input: &Input<'_>) -> *const f64 {
+    match input {
+        Input::Array(a) => a.as_ptr(),
+        Input::Scalar(v) => v as *const f64,
+    }
+}
+
+fn mode_at(inputs: &[Input<'_>], e: usize) -> Mode {
+    let (a, b) = (value_at(inputs, 0, e), value_at(inputs, 1, e));
+    let (lo, hi) = if a > b { (b, a) } else { (a, b) };
+    Mode::of(lo, hi)
+}
+
+/// The formula at `x` (argument 0; the parameters are already in `args`).
+fn at(program: &Program, slots: &[u32], args: &mut [f64], scratch: &mut Vec<f64>, x: f64) -> f64 {
+    args[0] = x;
+    interp::eval(program, slots, args, scratch)
+}
+
+/// The integrand in the mode's variable, as `quad_codegen` computes it.
+fn mapped(
+    program: &Program,
+    slots: &[u32],
+    args: &mut [f64],
+    scratch: &mut Vec<f64>,
+    mode: Mode,
+    base: f64,
+    t: f64,
+) -> f64 {
+    if mode == Mode::Finite {
+        return at(program, slots, args, scratch, t);
+    }
+    let u = (1.0 - t) / t;
+    let f = match mode {
+        Mode::Upper => at(program, slots, args, scratch, base + u),
+        Mode::Lower => at(program, slots, args, scratch, base - u),
+        _ => {
+            let plus = at(program, slots, args, scratch, u);
+            plus + at(program, slots, args, scratch, -u)
+        }
+    };
+    (f / t) / t
+}
+
+/// The 21-point rule on `[lo, hi]` by the interpreter, in the order of
+/// `quad_codegen::compile_kronrod` (QUADPACK's `dqk21`):
+/// `[result, abserr, resabs, resasc]` before [`scale_error`].
+#[allow(clippy::too_many_arguments)]
+fn kronrod_reference(
+    program: &Program,
+    slots: &[u32],
+    args: &mut [f64],
+    scratch: &mut Vec<f64>,
+    mode: Mode,
+    base: f64,
+    lo: f64,
+    hi: f64,
+) -> [f64; 4] {
+    let (l, h) = (0.5 * lo, 0.5 * hi);
+    let centr = l + h;
+    let hlgth = h - l;
+    let fc = mapped(program, slots, args, scratch, mode, base, centr);
+    let mut fv1 = [0.0; 10];
+    let mut fv2 = [0.0; 10];
+    for j in 0..10 {
+        let absc = hlgth * XGK[j];
+        // The compiled code evaluates the pair as the two lanes of a vector.
+        fv1[j] = mapped(program, slots, args, scratch, mode, base, centr - absc);
+        fv2[j] = mapped(program, slots, args, scratch, mode, base, centr + absc);
+    }
+    let mut resk = WGK[10] * fc;
+    let mut resabs = resk.abs();
+    let mut resg = 0.0;
+    for j in [1usize, 3, 5, 7, 9, 0, 2, 4, 6, 8] {
+        let fsum = fv1[j] + fv2[j];
+        if j % 2 == 1 {
+            resg += WG[j / 2] * fsum;
+        }
+        resk += WGK[j] * fsum;
+        resabs += WGK[j] * (fv1[j].abs() + fv2[j].abs());
+    }
+    let reskh = resk * 0.5;
+    let mut resasc = WGK[10] * (fc - reskh).abs();
+    for j in 0..10 {
+        resasc += WGK[j] * ((fv1[j] - reskh).abs() + (fv2[j] - reskh).abs());
+    }
+    let dh = hlgth.abs();
+    [
+        resk * hlgth,
+        ((resk - resg) * hlgth).abs(),
+        resabs * dh,
+        resasc * dh,
+    ]
+}
+
+/// QUADPACK's scaling of the raw error `|K21 - G10|`: `resasc·min(1,
+/// (200·err/resasc)^1.5)`, and no less than `50·ε·resabs`. Returns the
+/// value, the error and `resasc`.
+fn scale_error(raw: [f64; 4]) -> (f64, f64, f64) {
+    let [result, mut abserr, resabs, resasc] = raw;
+    if resasc != 0.0 && abserr != 0.0 {
+        abserr = resasc * (200.0 * abserr / resasc).powf(1.5).min(1.0);
+    }
+    if resabs > f64::MIN_POSITIVE / (50.0 * f64::EPSILON) {
+        abserr = abserr.max(50.0 * f64::EPSILON * resabs);
+    }
+    (result, abserr, resasc)
+}
+
+/// The intervals of one element: `(lo, hi, value, error)`.
+struct Intervals(Vec<[f64; 4]>);
+
+impl Intervals {
+    fn with_limit(limit: usize) -> Result<Intervals> {
+        let mut v = Vec::new();
+        v.try_reserve_exact(limit)
+            .map_err(|_| crate::alloc::too_large(4 * limit as u128, "the intervals"))?;
+        Ok(Intervals(v))
+    }
+}
+
+/// QUADPACK `qags`' bisection without extrapolation, with `rule`
+/// applying the 21-point rule to one interval. The same code serves the
+/// compiled rule and its twin, so equal rule results give equal
+/// subdivisions. Returns value, error, intervals and status.
+fn adaptive(
+    rule: &mut impl FnMut(f64, f64) -> [f64; 4],
+    list: &mut Intervals,
+    lo: f64,
+    hi: f64,
+    epsabs: f64,
+    epsrel: f64,
+    limit: usize,
+) -> (f64, f64, u32, QuadStatus) {
+    let list = &mut list.0;
+    list.clear();
+    let (result, abserr, resasc) = scale_error(rule(lo, hi));
+    list.push([lo, hi, result, abserr]);
+    let mut area = result;
+    let mut errsum = abserr;
+    let finish = |list: &Vec<[f64; 4]>, errsum: f64, status| {
+        let value = list.iter().fold(0.0, |s, i| s + i[2]);
+        (value, errsum, list.len() as u32, status)
+    };
+    // QUADPACK's first test: an estimate equal to resasc has saturated
+    // and says nothing, so such an interval is bisected.
+    let errbnd = epsabs.max(epsrel * area.abs());
+    if !area.is_finite() || !errsum.is_finite() {
+        return finish(list, errsum, QuadStatus::NonFinite);
+    }
+    if abserr == 0.0 || (abserr <= errbnd && abserr != resasc) {
+        return finish(list, errsum, QuadStatus::Converged);
+    }
+    loop {
+        if !area.is_finite() || !errsum.is_finite() {
+            return finish(list, errsum, QuadStatus::NonFinite);
+        }
+        if list.len() > 1 && errsum <= epsabs.max(epsrel * area.abs()) {
+            return finish(list, errsum, QuadStatus::Converged);
+        }
+        if list.len() >= limit {
+            return finish(list, errsum, QuadStatus::LimitReached);
+        }
+        let mut worst = 0;
+        for (k, i) in list.iter().enumerate() {
+            if i[3] > list[worst][3] {
+                worst = k;
+            }
+        }
+        let [a, b, r, err] = list[worst];
+        let mid = 0.5 * a + 0.5 * b;
+        if !(a < mid && mid < b) {
+            return finish(list, errsum, QuadStatus::Roundoff);
+        }
+        let (r1, e1, _) = scale_error(rule(a, mid));
+        let (r2, e2, _) = scale_error(rule(mid, b));
+        let area12 = r1 + r2;
+        let erro12 = e1 + e2;
+        errsum = errsum + erro12 - err;
+        area = area + area12 - r;
+        list[worst] = [a, mid, r1, e1];
+        list.push([mid, b, r2, e2]);
+    }
+}
