@@ -124,6 +124,12 @@ pub(crate) enum Mode {
 }
 
 impl Mode {
+    const ALL: [Mode; 4] = [Mode::Finite, Mode::Upper, Mode::Lower, Mode::Both];
+
+    fn index(self) -> usize {
+        self as usize
+    }
+
     fn of(lo: f64, hi: f64) -> Mode {
         match (lo == f64::NEG_INFINITY, hi == f64::INFINITY) {
             (false, false) => Mode::Finite,
@@ -133,6 +139,9 @@ impl Mode {
         }
     }
 }
+
+/// The compiled code per [`Mode`] (by [`Mode::index`]) that a run needs.
+type Codes = [Option<Arc<Compiled>>; 4];
 
 struct Compiled {
     fixed: Option<FixedFn>,
@@ -302,7 +311,8 @@ impl QuadKernel {
         let mut all = vec![a, b];
         all.extend_from_slice(params);
         let n = array_len(&names, &all)?.unwrap_or(1);
-        for e in 0..n {
+        let scalars = !matches!(a, Input::Array(_)) && !matches!(b, Input::Array(_));
+        for e in 0..if scalars { n.min(1) } else { n } {
             let (lo, hi) = (input_value(&a, e), input_value(&b, e));
             for (what, v) in [("lower limit a", lo), ("upper limit b", hi)] {
                 if v.is_nan() {
@@ -420,16 +430,7 @@ impl QuadKernel {
         if n == 0 {
             return Ok(out);
         }
-        // Compile every mode the elements need, before running anything.
-        let mut codes: HashMap<Mode, Arc<Compiled>> = HashMap::new();
-        if !reference {
-            for e in 0..n {
-                let mode = mode_at(&inputs, e);
-                if let std::collections::hash_map::Entry::Vacant(v) = codes.entry(mode) {
-                    v.insert(self.code(&inputs, mode)?);
-                }
-            }
-        }
+        let codes = self.codes_for(&inputs, n, reference)?;
         let chunk = match self.rule {
             QuadRule::GaussLegendre(_) => CHUNK,
             QuadRule::GaussKronrod { .. } => 256,
@@ -473,18 +474,135 @@ impl QuadKernel {
                 .iter()
                 .position(|s| !matches!(s, QuadStatus::Converged | QuadStatus::Fixed))
         {
+            return Err(not_converged(&out, e));
+        }
+        Ok(out)
+    }
+
+    /// Compiles every mode the elements need, before anything runs.
+    fn codes_for(&self, inputs: &[Input<'_>], n: usize, reference: bool) -> Result<Codes> {
+        let mut codes: Codes = [None, None, None, None];
+        if !reference {
+            let mut needed = [false; 4];
+            let scalars =
+                !matches!(inputs[0], Input::Array(_)) && !matches!(inputs[1], Input::Array(_));
+            for e in 0..if scalars { n.min(1) } else { n } {
+                needed[mode_at(inputs, e).index()] = true;
+            }
+            for mode in Mode::ALL {
+                if needed[mode.index()] {
+                    codes[mode.index()] = Some(self.code(inputs, mode)?);
+                }
+            }
+        }
+        Ok(codes)
+    }
+
+    /// The integrals only, into `out` (one per element), allocating
+    /// nothing for a fixed rule. With the adaptive rule, an element that
+    /// does not converge is an error (as [`with_strict`](QuadKernel::with_strict)).
+    ///
+    /// ```
+    /// use exprjit::{Engine, Input, QuadRule};
+    /// let q = Engine::new().quad("k*x^2", "k", &["x"], QuadRule::GaussLegendre(10))?;
+    /// let x = [1.0, 3.0];
+    /// let mut out = [0.0; 2];
+    /// q.run_into(Input::Scalar(0.0), Input::Scalar(100.0), &[Input::from(&x)], &mut out)?;
+    /// assert_eq!(out, [5000.0, 45000.0]);
+    /// # Ok::<(), exprjit::Error>(())
+    /// ```
+    pub fn run_into(
+        &self,
+        a: Input<'_>,
+        b: Input<'_>,
+        params: &[Input<'_>],
+        out: &mut [f64],
+    ) -> Result<()> {
+        let n = self.check(a, b, params)?;
+        if out.len() != n {
             return Err(Error::new(
-                ErrorKind::Limit,
+                ErrorKind::Length,
                 format!(
-                    "the integral at element {e} did not converge: {} (value {}, error estimate {}, {} intervals)",
-                    out.status[e].describe(),
-                    out.value[e],
-                    out.error[e],
-                    out.intervals[e]
+                    "the output has {} elements, but there are {n} integrals",
+                    out.len()
                 ),
             ));
         }
-        Ok(out)
+        if !matches!(self.rule, QuadRule::GaussLegendre(_)) {
+            let r = self.run(a, b, params)?;
+            if let Some(e) = r.status.iter().position(|s| *s != QuadStatus::Converged) {
+                return Err(not_converged(&r, e));
+            }
+            out.copy_from_slice(&r.value);
+            return Ok(());
+        }
+        let mut inputs = vec![a, b];
+        inputs.extend_from_slice(params);
+        let codes = self.codes_for(&inputs, n, false)?;
+        let work = n.saturating_mul(self.nodes.len());
+        let piece =
+            |(c, v): (usize, &mut [f64])| self.run_fixed(&inputs, &codes, c * CHUNK, v, false);
+        if self.parallel.threads != 1 && work >= self.parallel.min_len && n > CHUNK {
+            let pieces: Vec<_> = out.chunks_mut(CHUNK).enumerate().collect();
+            self.parallel
+                .install(|| pieces.into_par_iter().for_each(piece))?;
+        } else {
+            out.chunks_mut(CHUNK).enumerate().for_each(piece);
+        }
+        Ok(())
+    }
+
+    /// The fixed rule for elements `start .. start + value.len()`.
+    fn run_fixed(
+        &self,
+        inputs: &[Input<'_>],
+        codes: &Codes,
+        start: usize,
+        value: &mut [f64],
+        reference: bool,
+    ) {
+        let len = value.len();
+        // Runs of elements with the same mode, one call each.
+        let scalars =
+            !matches!(inputs[0], Input::Array(_)) && !matches!(inputs[1], Input::Array(_));
+        let mut k = 0;
+        while k < len {
+            let mode = mode_at(inputs, start + k);
+            let mut end = k + 1;
+            if scalars {
+                end = len;
+            }
+            while end < len && mode_at(inputs, start + end) == mode {
+                end += 1;
+            }
+            if reference {
+                for j in k..end {
+                    value[j] = self.fixed_reference(inputs, start + j, mode);
+                }
+            } else {
+                let func = codes[mode.index()]
+                    .as_ref()
+                    .and_then(|c| c.fixed)
+                    .expect("compiled for a fixed rule");
+                let out = value.as_mut_ptr().wrapping_sub(start);
+                with_table(
+                    inputs.len(),
+                    std::ptr::null(),
+                    |i| pointer(&inputs[i]),
+                    |ptrs| {
+                        // SAFETY: the table holds a pointer per input, to an
+                        // array of the checked common length (> start + end
+                        // - 1) or to one scalar; the code reads elements
+                        // `start+k .. start+end` of the arrays and writes the
+                        // same elements of `out`, which are `value[k..end]`.
+                        unsafe {
+                            func(ptrs.as_ptr(), out, (start + k) as i64, (start + end) as i64)
+                        }
+                    },
+                );
+            }
+            k = end;
+        }
     }
 
     /// Elements `start .. start + value.len()`.
@@ -492,7 +610,7 @@ impl QuadKernel {
     fn run_range(
         &self,
         inputs: &[Input<'_>],
-        codes: &HashMap<Mode, Arc<Compiled>>,
+        codes: &Codes,
         start: usize,
         value: &mut [f64],
         error: &mut [f64],
@@ -504,44 +622,7 @@ impl QuadKernel {
         match self.rule {
             QuadRule::GaussLegendre(_) => {
                 error.fill(f64::NAN);
-                // Runs of elements with the same mode, one call each.
-                let mut k = 0;
-                while k < len {
-                    let mode = mode_at(inputs, start + k);
-                    let mut end = k + 1;
-                    while end < len && mode_at(inputs, start + end) == mode {
-                        end += 1;
-                    }
-                    if reference {
-                        for j in k..end {
-                            value[j] = self.fixed_reference(inputs, start + j, mode);
-                        }
-                    } else {
-                        let func = codes[&mode].fixed.expect("compiled for a fixed rule");
-                        let out = value.as_mut_ptr().wrapping_sub(start);
-                        with_table(
-                            inputs.len(),
-                            std::ptr::null(),
-                            |i| pointer(&inputs[i]),
-                            |ptrs| {
-                                // SAFETY: the table holds a pointer per input, to an
-                                // array of the checked common length (> start + end
-                                // - 1) or to one scalar; the code reads elements
-                                // `start+k .. start+end` of the arrays and writes the
-                                // same elements of `out`, which are `value[k..end]`.
-                                unsafe {
-                                    func(
-                                        ptrs.as_ptr(),
-                                        out,
-                                        (start + k) as i64,
-                                        (start + end) as i64,
-                                    )
-                                }
-                            },
-                        );
-                    }
-                    k = end;
-                }
+                self.run_fixed(inputs, codes, start, value, reference);
             }
             QuadRule::GaussKronrod {
                 epsabs,
@@ -551,46 +632,47 @@ impl QuadKernel {
                 let mut list = Intervals::with_limit(limit)?;
                 let mut scratch = Vec::new();
                 let mut args = vec![0.0; 1 + inputs.len() - 2];
-                for j in 0..len {
-                    let e = start + j;
-                    let (a, b) = (value_at(inputs, 0, e), value_at(inputs, 1, e));
-                    let swap = a > b;
-                    let (lo, hi) = if swap { (b, a) } else { (a, b) };
-                    let mode = Mode::of(lo, hi);
-                    let (t0, t1, base) = match mode {
-                        Mode::Finite => (lo, hi, 0.0),
-                        Mode::Upper => (0.0, 1.0, lo),
-                        Mode::Lower => (0.0, 1.0, hi),
-                        Mode::Both => (0.0, 1.0, 0.0),
-                    };
-                    let (v, er, count, st) = if lo == hi {
-                        (0.0, 0.0, 1, QuadStatus::Converged)
-                    } else if reference {
-                        for (p, input) in args[1..].iter_mut().zip(&inputs[2..]) {
-                            *p = input_value(input, e);
-                        }
-                        let mut rule = |l: f64, h: f64| {
-                            kronrod_reference(
-                                &self.program,
-                                &self.slots,
-                                &mut args,
-                                &mut scratch,
-                                mode,
-                                base,
-                                l,
-                                h,
-                            )
-                        };
-                        adaptive(&mut rule, &mut list, t0, t1, epsabs, epsrel, limit)
-                    } else {
-                        let func = codes[&mode]
-                            .kronrod
-                            .expect("compiled for the adaptive rule");
-                        with_table(
-                            inputs.len(),
-                            std::ptr::null(),
-                            |i| pointer(&inputs[i]),
-                            |ptrs| {
+                let kronrod: [Option<KronrodFn>; 4] =
+                    std::array::from_fn(|m| codes[m].as_ref().and_then(|c| c.kronrod));
+                with_table(
+                    inputs.len(),
+                    std::ptr::null(),
+                    |i| pointer(&inputs[i]),
+                    |ptrs| {
+                        for j in 0..len {
+                            let e = start + j;
+                            let (a, b) = (value_at(inputs, 0, e), value_at(inputs, 1, e));
+                            let swap = a > b;
+                            let (lo, hi) = if swap { (b, a) } else { (a, b) };
+                            let mode = Mode::of(lo, hi);
+                            let (t0, t1, base) = match mode {
+                                Mode::Finite => (lo, hi, 0.0),
+                                Mode::Upper => (0.0, 1.0, lo),
+                                Mode::Lower => (0.0, 1.0, hi),
+                                Mode::Both => (0.0, 1.0, 0.0),
+                            };
+                            let (v, er, count, st) = if lo == hi {
+                                (0.0, 0.0, 1, QuadStatus::Converged)
+                            } else if reference {
+                                for (p, input) in args[1..].iter_mut().zip(&inputs[2..]) {
+                                    *p = input_value(input, e);
+                                }
+                                let mut rule = |l: f64, h: f64| {
+                                    kronrod_reference(
+                                        &self.program,
+                                        &self.slots,
+                                        &mut args,
+                                        &mut scratch,
+                                        mode,
+                                        base,
+                                        l,
+                                        h,
+                                    )
+                                };
+                                adaptive(&mut rule, &mut list, t0, t1, epsabs, epsrel, limit)
+                            } else {
+                                let func =
+                                    kronrod[mode.index()].expect("compiled for the adaptive rule");
                                 let mut rule = |l: f64, h: f64| {
                                     let mut out = [0.0; 4];
                                     // SAFETY: the table holds a pointer per input, to an
@@ -603,14 +685,14 @@ impl QuadKernel {
                                     out
                                 };
                                 adaptive(&mut rule, &mut list, t0, t1, epsabs, epsrel, limit)
-                            },
-                        )
-                    };
-                    value[j] = if swap { -v } else { v };
-                    error[j] = er;
-                    intervals[j] = count;
-                    status[j] = st;
-                }
+                            };
+                            value[j] = if swap { -v } else { v };
+                            error[j] = er;
+                            intervals[j] = count;
+                            status[j] = st;
+                        }
+                    },
+                );
             }
         }
         Ok(())
@@ -656,6 +738,20 @@ impl QuadKernel {
         let r = length * acc;
         if swap { -r } else { r }
     }
+}
+
+/// The error for element `e` that did not converge.
+fn not_converged(r: &Quadrature, e: usize) -> Error {
+    Error::new(
+        ErrorKind::Limit,
+        format!(
+            "the integral at element {e} did not converge: {} (value {}, error estimate {}, {} intervals)",
+            r.status[e].describe(),
+            r.value[e],
+            r.error[e],
+            r.intervals[e]
+        ),
+    )
 }
 
 fn input_value(input: &Input<'_>, e: usize) -> f64 {
@@ -765,12 +861,13 @@ fn kronrod_reference(
 }
 
 /// QUADPACK's scaling of the raw error `|K21 - G10|`: `resasc·min(1,
-/// (200·err/resasc)^1.5)`, and no less than `50·ε·resabs`. Returns the
+/// (200·err/resasc)^1.5)` (the power as `r·sqrt(r)`), and no less than `50·ε·resabs`. Returns the
 /// value, the error and `resasc`.
 fn scale_error(raw: [f64; 4]) -> (f64, f64, f64) {
     let [result, mut abserr, resabs, resasc] = raw;
     if resasc != 0.0 && abserr != 0.0 {
-        abserr = resasc * (200.0 * abserr / resasc).powf(1.5).min(1.0);
+        let r = 200.0 * abserr / resasc;
+        abserr = resasc * (r * r.sqrt()).min(1.0);
     }
     if resabs > f64::MIN_POSITIVE / (50.0 * f64::EPSILON) {
         abserr = abserr.max(50.0 * f64::EPSILON * resabs);
