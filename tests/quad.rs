@@ -487,3 +487,47 @@ fn bad_input_is_an_error_naming_the_thing() {
         .unwrap();
     assert_eq!(r.value, [0.0]);
 }
+
+#[test]
+fn the_session_integrates_as_the_issue_writes_it() {
+    use exprjit::{Reply, Session};
+    let mut s = Session::new();
+    let mut line = |text: &str| match s.line(text) {
+        Reply::Text(t) => t,
+        Reply::Quit => panic!("quit"),
+    };
+    line("x = 2");
+    assert_eq!(line(":quad k*x^2 ; k = 0 .. 100"), "20000");
+    let v: f64 = line(":quad exp(-k^2) ; k = -inf .. inf").parse().unwrap();
+    assert!((v - std::f64::consts::PI.sqrt()).abs() < 1e-14, "{v}");
+    line("x = linspace(0, 1, 5)");
+    assert_eq!(
+        line(":quad k*x^2 ; k = 0 .. 100"),
+        "array of 5: first 0, last 5000, min 0, max 5000, mean 1875"
+    );
+    // array limits, the fixed rule, options
+    line("b = linspace(1, 2, 3)");
+    let out = line(":quad 2*k ; k = 0 .. b ; n=3");
+    assert_eq!(
+        out,
+        "array of 3: first 1, last 4, min 1, max 4, mean 2.4166666666666665"
+    );
+    let out = line(":quad 1/sqrt(k) ; k = 0 .. 1 ; limit=3");
+    assert!(
+        out.contains("warning: 1 of 1 integrals did not converge"),
+        "{out}"
+    );
+    let out = line(":quad log(k) ; k = 0 .. 1 ; epsabs=1e-13 ; epsrel=0");
+    let v: f64 = out.parse().unwrap();
+    assert!((v + 1.0).abs() < 1e-13, "{out}");
+    // errors name the thing
+    let out = line(":quad k*yy ; k = 0 .. 1");
+    assert!(out.contains("yy"), "{out}");
+    assert!(line(":quad k ; k = 0").contains("no `..`"));
+    assert!(line(":quad k ; k = nan .. 1").contains("lower limit a is NaN"));
+    assert!(line(":quad k ; k = 0 .. 1 ; n=0").contains("not 0"));
+    assert!(line(":quad k ; k = 0 .. 1 ; n=10 ; epsabs=1").contains("option of the adaptive rule"));
+    assert!(line(":quad k ; k = 0 .. 1 ; frob=1").contains("unknown option `frob`"));
+    assert!(line(":quad k ; k = 0 .. 1 ; epsrel=-1").contains("epsrel = -1"));
+    assert!(line(":quad").contains("needs a formula"));
+}

@@ -7,12 +7,13 @@
 //! completion); `values` (values, summaries, fallible allocation),
 //! `constructors` (`linspace`, `arange`, `rand`, `randn`), `reductions`
 //! (`sum`, `mean`, `minof`, `maxof`), `timed` (`:time`, `:compare`),
-//! `runs` (`:recur`, `:grid`, `:sweep`), [`timing`] (the one timing
+//! `runs` (`:recur`, `:grid`, `:sweep`), `quad` (`:quad`), [`timing`] (the one timing
 //! routine), `report` (timing reports as text and JSON), `help`, `script`
 //! (errors located in a script's lines) and `svg` (the sweep's plot).
 
 mod constructors;
 mod help;
+mod quad;
 mod reductions;
 mod report;
 mod runs;
@@ -81,6 +82,14 @@ const COMMANDS: &[Command] = &[
         names: &["grid"],
         help: "  :grid F ; 1000 x 1000      a formula of i, j (or of i alone: ; N) over a grid",
         run: |s, rest| s.grid(rest).map(Reply::Text),
+    },
+    Command {
+        names: &["quad"],
+        help: "  :quad F ; k = A .. B       the integral of F over k from A to B (limits may be inf,
+                             -inf or arrays; an array in F or the limits gives one integral
+                             per element); options: ; n=10 (Gauss–Legendre), ; epsabs=E
+                             ; epsrel=R ; limit=L (adaptive Gauss–Kronrod, the default)",
+        run: |s, rest| s.quad_command(rest).map(Reply::Text),
     },
     Command {
         names: &["sweep"],
