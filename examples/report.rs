@@ -8,6 +8,8 @@
 //! `cargo run --release --example report` (`-- --quick` for a smoke run
 //! with tiny time budgets; `-- --no-python` to leave Python out).
 
+#[path = "../benches/support/quadpair.rs"]
+mod quadpair;
 #[path = "../benches/support/mod.rs"]
 mod support;
 
@@ -651,6 +653,8 @@ fn main() {
         Box::new(|| stories::euler(1_000_000, 100_000)),
         Box::new(|| stories::grid(500, 500)),
         Box::new(|| merge(stories::parallel(1_000), stories::parallel(10_000_000))),
+        Box::new(quadpair::quad),
+        Box::new(quadpair::pairwise),
     ];
     let mut tables: Vec<Table> = builders.iter().map(|b| time_story(b(), budget)).collect();
     tables.push(time_story(exprset::story(&checked), budget));
