@@ -576,8 +576,8 @@ impl QuadKernel {
                 end += 1;
             }
             if reference {
-                for j in k..end {
-                    value[j] = self.fixed_reference(inputs, start + j, mode);
+                for (j, v) in value.iter_mut().enumerate().take(end).skip(k) {
+                    *v = self.fixed_reference(inputs, start + j, mode);
                 }
             } else {
                 let func = codes[mode.index()]
