@@ -531,3 +531,15 @@ fn the_session_integrates_as_the_issue_writes_it() {
     assert!(line(":quad k ; k = 0 .. 1 ; epsrel=-1").contains("epsrel = -1"));
     assert!(line(":quad").contains("needs a formula"));
 }
+
+#[test]
+fn the_subdivision_limit_has_a_ceiling() {
+    let rule = |limit| QuadRule::GaussKronrod {
+        epsabs: 1e-8,
+        epsrel: 0.0,
+        limit,
+    };
+    assert!(Engine::new().quad("k", "k", &[], rule(10_000)).is_ok());
+    let e = Engine::new().quad("k", "k", &[], rule(10_001)).unwrap_err();
+    assert!(e.message().contains("1 to 10000"), "{e}");
+}

@@ -52,7 +52,7 @@ pub enum QuadRule {
         epsabs: f64,
         /// Relative tolerance (0, or ≥ 50·ε ≈ 1.1e-14).
         epsrel: f64,
-        /// Most intervals per element (1 to 100,000).
+        /// Most intervals per element (1 to 10,000).
         limit: usize,
     },
 }
@@ -68,6 +68,11 @@ impl QuadRule {
         }
     }
 }
+
+/// The largest subdivision limit: finding the worst interval is a scan of
+/// the intervals (as simple as QUADPACK's sorted list, and the same
+/// order), so one element costs at most ~limit²/2 comparisons (5·10⁷).
+pub const MAX_LIMIT: usize = 10_000;
 
 /// How one element's integration ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -229,10 +234,10 @@ pub(crate) fn check_rule(rule: QuadRule) -> Result<()> {
                     ),
                 ));
             }
-            if limit == 0 || limit > 100_000 {
+            if limit == 0 || limit > MAX_LIMIT {
                 return Err(Error::new(
                     ErrorKind::InvalidValue,
-                    format!("limit = {limit}: the subdivision limit is 1 to 100000"),
+                    format!("limit = {limit}: the subdivision limit is 1 to {MAX_LIMIT}"),
                 ));
             }
             Ok(())
