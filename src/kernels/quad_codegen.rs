@@ -288,8 +288,25 @@ pub(super) fn compile_fixed(
     Ok((func, code))
 }
 
+/// `terms` summed as `quad::tree_sum` does: the sum of the first
+/// `len/2` and the sum of the rest, recursively.
+fn tree_emit(
+    fb: &mut FunctionBuilder<'_>,
+    terms: &[Value],
+    add: &mut impl FnMut(&mut FunctionBuilder<'_>, Value, Value) -> Value,
+) -> Value {
+    if terms.len() == 1 {
+        return terms[0];
+    }
+    let (left, right) = terms.split_at(terms.len() / 2);
+    let l = tree_emit(fb, left, add);
+    let r = tree_emit(fb, right, add);
+    add(fb, l, r)
+}
+
 /// Compiles the 21-point Gauss–Kronrod rule on one interval for one mode
-/// and input layout (the order of operations is QUADPACK's `dqk21`).
+/// and input layout (QUADPACK's `dqk21`, with its four sums taken as
+/// balanced trees of their terms, see `quad::tree_sum`).
 pub(super) fn compile_kronrod(
     program: &Program,
     slots: &[u32],
@@ -344,32 +361,36 @@ pub(super) fn compile_kronrod(
             }
 
             let c = |s: &mut Emitter, fb: &mut FunctionBuilder<'_>, v: f64| s.constant(fb, v);
+            // Terms computed independently, then summed as a balanced tree
+            // (`tree_sum`): short dependency chains; the twin sums alike.
             let w10 = c(&mut s, fb, WGK[10]);
-            let mut resk = s.binary(fb, BinaryOp::Mul, w10, fc);
-            let mut resabs = s.unary(fb, UnaryOp::Abs, resk);
-            let mut resg = c(&mut s, fb, 0.0);
-            // The Gauss nodes (odd indices) first, then the Kronrod ones.
-            let order = [1usize, 3, 5, 7, 9, 0, 2, 4, 6, 8];
-            for &j in &order {
+            let centre = s.binary(fb, BinaryOp::Mul, w10, fc);
+            let mut k_terms = vec![centre];
+            let mut abs_terms = vec![s.unary(fb, UnaryOp::Abs, centre)];
+            let mut g_terms = Vec::with_capacity(5);
+            for j in 0..10 {
                 let fsum = s.binary(fb, BinaryOp::Add, fv1[j], fv2[j]);
                 if j % 2 == 1 {
                     let wg = c(&mut s, fb, WG[j / 2]);
-                    let t = s.binary(fb, BinaryOp::Mul, wg, fsum);
-                    resg = s.binary(fb, BinaryOp::Add, resg, t);
+                    g_terms.push(s.binary(fb, BinaryOp::Mul, wg, fsum));
                 }
                 let wk = c(&mut s, fb, WGK[j]);
-                let t = s.binary(fb, BinaryOp::Mul, wk, fsum);
-                resk = s.binary(fb, BinaryOp::Add, resk, t);
+                k_terms.push(s.binary(fb, BinaryOp::Mul, wk, fsum));
                 let a1 = s.unary(fb, UnaryOp::Abs, fv1[j]);
                 let a2 = s.unary(fb, UnaryOp::Abs, fv2[j]);
                 let a = s.binary(fb, BinaryOp::Add, a1, a2);
-                let t = s.binary(fb, BinaryOp::Mul, wk, a);
-                resabs = s.binary(fb, BinaryOp::Add, resabs, t);
+                abs_terms.push(s.binary(fb, BinaryOp::Mul, wk, a));
             }
+            let mut add = |fb: &mut FunctionBuilder<'_>, x: Value, y: Value| {
+                s.binary(fb, BinaryOp::Add, x, y)
+            };
+            let resk = tree_emit(fb, &k_terms, &mut add);
+            let resg = tree_emit(fb, &g_terms, &mut add);
+            let resabs = tree_emit(fb, &abs_terms, &mut add);
             let reskh = s.binary(fb, BinaryOp::Mul, resk, half);
             let d = s.binary(fb, BinaryOp::Sub, fc, reskh);
             let d = s.unary(fb, UnaryOp::Abs, d);
-            let mut resasc = s.binary(fb, BinaryOp::Mul, w10, d);
+            let mut asc_terms = vec![s.binary(fb, BinaryOp::Mul, w10, d)];
             for j in 0..10 {
                 let d1 = s.binary(fb, BinaryOp::Sub, fv1[j], reskh);
                 let d1 = s.unary(fb, UnaryOp::Abs, d1);
@@ -377,9 +398,11 @@ pub(super) fn compile_kronrod(
                 let d2 = s.unary(fb, UnaryOp::Abs, d2);
                 let sum = s.binary(fb, BinaryOp::Add, d1, d2);
                 let wk = c(&mut s, fb, WGK[j]);
-                let t = s.binary(fb, BinaryOp::Mul, wk, sum);
-                resasc = s.binary(fb, BinaryOp::Add, resasc, t);
+                asc_terms.push(s.binary(fb, BinaryOp::Mul, wk, sum));
             }
+            let resasc = tree_emit(fb, &asc_terms, &mut |fb, x, y| {
+                s.binary(fb, BinaryOp::Add, x, y)
+            });
             let dh = s.unary(fb, UnaryOp::Abs, hlgth);
             let result = s.binary(fb, BinaryOp::Mul, resk, hlgth);
             let resabs = s.binary(fb, BinaryOp::Mul, resabs, dh);
