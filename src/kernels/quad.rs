@@ -21,7 +21,7 @@ use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 
-use super::quad_codegen::{self, FixedFn, KronrodFn};
+use super::quad_codegen::{self, FirstFn, FixedFn, KronrodFn};
 use super::quad_rules::{MAX_GAUSS_POINTS, WG, WGK, XGK, gauss_legendre};
 use super::{CHUNK, Input, Parallel, array_len, layout, with_table};
 use crate::error::{Error, ErrorKind, Result};
@@ -145,12 +145,19 @@ impl Mode {
     }
 }
 
+/// Elements per work unit of the adaptive rule (its first pass keeps
+/// four values per element on the stack).
+const ADAPTIVE_CHUNK: usize = 256;
+
 /// The compiled code per [`Mode`] (by [`Mode::index`]) that a run needs.
 type Codes = [Option<Arc<Compiled>>; 4];
 
 struct Compiled {
     fixed: Option<FixedFn>,
     kronrod: Option<KronrodFn>,
+    /// The adaptive rule's first pass (whole intervals, across elements).
+    first: Option<FirstFn>,
+    _first_code: Option<Code>,
     _code: Code,
 }
 
@@ -364,6 +371,8 @@ impl QuadKernel {
                 Compiled {
                     fixed: Some(f),
                     kronrod: None,
+                    first: None,
+                    _first_code: None,
                     _code: code,
                 }
             }
@@ -375,9 +384,18 @@ impl QuadKernel {
                     mode,
                     self.jit,
                 )?;
+                let (first, first_code) = quad_codegen::compile_first(
+                    &self.program,
+                    &self.slots,
+                    &is_array,
+                    mode,
+                    self.jit,
+                )?;
                 Compiled {
                     fixed: None,
                     kronrod: Some(f),
+                    first: Some(first),
+                    _first_code: Some(first_code),
                     _code: code,
                 }
             }
@@ -438,7 +456,7 @@ impl QuadKernel {
         let codes = self.codes_for(&inputs, n, reference)?;
         let chunk = match self.rule {
             QuadRule::GaussLegendre(_) => CHUNK,
-            QuadRule::GaussKronrod { .. } => 256,
+            QuadRule::GaussKronrod { .. } => ADAPTIVE_CHUNK,
         };
         let work = match self.rule {
             QuadRule::GaussLegendre(m) => n.saturating_mul(m),
@@ -639,6 +657,48 @@ impl QuadKernel {
                 let mut args = vec![0.0; 1 + inputs.len() - 2];
                 let kronrod: [Option<KronrodFn>; 4] =
                     std::array::from_fn(|m| codes[m].as_ref().and_then(|c| c.kronrod));
+                let first_fns: [Option<FirstFn>; 4] =
+                    std::array::from_fn(|m| codes[m].as_ref().and_then(|c| c.first));
+                // The first pass: every element's whole interval, in runs of
+                // one mode, vectorised across elements.
+                let mut first = [0.0f64; 4 * ADAPTIVE_CHUNK];
+                let first = &mut first[..4 * len];
+                if !reference {
+                    let scalars = !matches!(inputs[0], Input::Array(_))
+                        && !matches!(inputs[1], Input::Array(_));
+                    let mut k = 0;
+                    while k < len {
+                        let mode = mode_at(inputs, start + k);
+                        let mut end = if scalars { len } else { k + 1 };
+                        while end < len && mode_at(inputs, start + end) == mode {
+                            end += 1;
+                        }
+                        let func = first_fns[mode.index()].expect("compiled for the adaptive rule");
+                        let out = first.as_mut_ptr().wrapping_sub(4 * start);
+                        with_table(
+                            inputs.len(),
+                            std::ptr::null(),
+                            |i| pointer(&inputs[i]),
+                            |ptrs| {
+                                // SAFETY: the table holds a pointer per input, to an
+                                // array of the checked common length (> start + end
+                                // - 1) or to one scalar; the code reads elements
+                                // `start+k .. start+end` of the arrays and writes
+                                // `out[4e .. 4e+4]` for those elements, which is
+                                // `first[4k .. 4end]` (`len <= ADAPTIVE_CHUNK`).
+                                unsafe {
+                                    func(
+                                        ptrs.as_ptr(),
+                                        out,
+                                        (start + k) as i64,
+                                        (start + end) as i64,
+                                    )
+                                }
+                            },
+                        );
+                        k = end;
+                    }
+                }
                 with_table(
                     inputs.len(),
                     std::ptr::null(),
@@ -674,7 +734,8 @@ impl QuadKernel {
                                         h,
                                     )
                                 };
-                                adaptive(&mut rule, &mut list, t0, t1, epsabs, epsrel, limit)
+                                let whole = rule(t0, t1);
+                                adaptive(&mut rule, whole, &mut list, t0, t1, epsabs, epsrel, limit)
                             } else {
                                 let func =
                                     kronrod[mode.index()].expect("compiled for the adaptive rule");
@@ -689,7 +750,13 @@ impl QuadKernel {
                                     };
                                     out
                                 };
-                                adaptive(&mut rule, &mut list, t0, t1, epsabs, epsrel, limit)
+                                let whole = [
+                                    first[4 * j],
+                                    first[4 * j + 1],
+                                    first[4 * j + 2],
+                                    first[4 * j + 3],
+                                ];
+                                adaptive(&mut rule, whole, &mut list, t0, t1, epsabs, epsrel, limit)
                             };
                             value[j] = if swap { -v } else { v };
                             error[j] = er;
@@ -913,12 +980,15 @@ impl Intervals {
     }
 }
 
-/// QUADPACK `qags`' bisection without extrapolation, with `rule`
-/// applying the 21-point rule to one interval. The same code serves the
+/// QUADPACK `qags`' bisection without extrapolation, from `whole` (the
+/// 21-point rule on `[lo, hi]`, from the first pass), with `rule`
+/// applying the rule to one interval. The same code serves the
 /// compiled rule and its twin, so equal rule results give equal
 /// subdivisions. Returns value, error, intervals and status.
+#[allow(clippy::too_many_arguments)]
 fn adaptive(
     rule: &mut impl FnMut(f64, f64) -> [f64; 4],
+    whole: [f64; 4],
     list: &mut Intervals,
     lo: f64,
     hi: f64,
@@ -928,7 +998,7 @@ fn adaptive(
 ) -> (f64, f64, u32, QuadStatus) {
     let list = &mut list.0;
     list.clear();
-    let (result, abserr, resasc) = scale_error(rule(lo, hi));
+    let (result, abserr, resasc) = scale_error(whole);
     list.push([lo, hi, result, abserr]);
     let mut area = result;
     let mut errsum = abserr;

@@ -423,3 +423,176 @@ pub(super) fn compile_kronrod(
     let func = unsafe { std::mem::transmute::<*const u8, KronrodFn>(code.entry) };
     Ok((func, code))
 }
+
+/// `f(ins, out, start, end)`: the 21-point rule on each element's whole
+/// (mapped) interval, for `e` in `start..end`, two elements per f64x2
+/// vector; writes `[result, abserr, resabs, resasc]` at `out[4e..4e+4]`.
+pub(super) type FirstFn =
+    unsafe extern "C" fn(ins: *const *const f64, out: *mut f64, start: i64, end: i64);
+
+/// The 21-point rule in `em`'s lanes (each lane its own element) on
+/// `[lo, hi]`: the same operations, in the same order, as
+/// [`compile_kronrod`] performs on one element.
+#[allow(clippy::too_many_arguments)]
+fn kronrod_lanes(
+    fb: &mut FunctionBuilder<'_>,
+    s: &mut Emitter,
+    integrand: &Integrand<'_>,
+    inv: &[Option<Value>],
+    mode: Mode,
+    base: Value,
+    lo: Value,
+    hi: Value,
+) -> [Value; 4] {
+    let half = s.constant(fb, 0.5);
+    let l = s.binary(fb, BinaryOp::Mul, half, lo);
+    let h = s.binary(fb, BinaryOp::Mul, half, hi);
+    let centr = s.binary(fb, BinaryOp::Add, l, h);
+    let hlgth = s.binary(fb, BinaryOp::Sub, h, l);
+    let fc = integrand.mapped(fb, s, inv, mode, base, centr);
+    let mut fv1 = Vec::with_capacity(10);
+    let mut fv2 = Vec::with_capacity(10);
+    for &xk in &XGK[..10] {
+        let xk = s.constant(fb, xk);
+        let absc = s.binary(fb, BinaryOp::Mul, hlgth, xk);
+        let x1 = s.binary(fb, BinaryOp::Sub, centr, absc);
+        let x2 = s.binary(fb, BinaryOp::Add, centr, absc);
+        fv1.push(integrand.mapped(fb, s, inv, mode, base, x1));
+        fv2.push(integrand.mapped(fb, s, inv, mode, base, x2));
+    }
+    let w10 = s.constant(fb, WGK[10]);
+    let centre = s.binary(fb, BinaryOp::Mul, w10, fc);
+    let mut k_terms = vec![centre];
+    let mut abs_terms = vec![s.unary(fb, UnaryOp::Abs, centre)];
+    let mut g_terms = Vec::with_capacity(5);
+    for j in 0..10 {
+        let fsum = s.binary(fb, BinaryOp::Add, fv1[j], fv2[j]);
+        if j % 2 == 1 {
+            let wg = s.constant(fb, WG[j / 2]);
+            g_terms.push(s.binary(fb, BinaryOp::Mul, wg, fsum));
+        }
+        let wk = s.constant(fb, WGK[j]);
+        k_terms.push(s.binary(fb, BinaryOp::Mul, wk, fsum));
+        let a1 = s.unary(fb, UnaryOp::Abs, fv1[j]);
+        let a2 = s.unary(fb, UnaryOp::Abs, fv2[j]);
+        let a = s.binary(fb, BinaryOp::Add, a1, a2);
+        abs_terms.push(s.binary(fb, BinaryOp::Mul, wk, a));
+    }
+    let mut add =
+        |fb: &mut FunctionBuilder<'_>, x: Value, y: Value| s.binary(fb, BinaryOp::Add, x, y);
+    let resk = tree_emit(fb, &k_terms, &mut add);
+    let resg = tree_emit(fb, &g_terms, &mut add);
+    let resabs = tree_emit(fb, &abs_terms, &mut add);
+    let reskh = s.binary(fb, BinaryOp::Mul, resk, half);
+    let d = s.binary(fb, BinaryOp::Sub, fc, reskh);
+    let d = s.unary(fb, UnaryOp::Abs, d);
+    let mut asc_terms = vec![s.binary(fb, BinaryOp::Mul, w10, d)];
+    for j in 0..10 {
+        let d1 = s.binary(fb, BinaryOp::Sub, fv1[j], reskh);
+        let d1 = s.unary(fb, UnaryOp::Abs, d1);
+        let d2 = s.binary(fb, BinaryOp::Sub, fv2[j], reskh);
+        let d2 = s.unary(fb, UnaryOp::Abs, d2);
+        let sum = s.binary(fb, BinaryOp::Add, d1, d2);
+        let wk = s.constant(fb, WGK[j]);
+        asc_terms.push(s.binary(fb, BinaryOp::Mul, wk, sum));
+    }
+    let resasc = tree_emit(fb, &asc_terms, &mut |fb, x, y| {
+        s.binary(fb, BinaryOp::Add, x, y)
+    });
+    let dh = s.unary(fb, UnaryOp::Abs, hlgth);
+    let result = s.binary(fb, BinaryOp::Mul, resk, hlgth);
+    let resabs = s.binary(fb, BinaryOp::Mul, resabs, dh);
+    let resasc = s.binary(fb, BinaryOp::Mul, resasc, dh);
+    let diff = s.binary(fb, BinaryOp::Sub, resk, resg);
+    let err = s.binary(fb, BinaryOp::Mul, diff, hlgth);
+    let err = s.unary(fb, UnaryOp::Abs, err);
+    [result, err, resabs, resasc]
+}
+
+/// One element (pair) of the first pass: limits ordered, mapped for the
+/// mode, the rule applied, the four values stored.
+fn first_element(
+    fb: &mut FunctionBuilder<'_>,
+    em: &mut Emitter,
+    integrand: &Integrand<'_>,
+    mode: Mode,
+    srcs: &[(bool, Value)],
+    out: Value,
+    e: Value,
+) {
+    let lanes = em.lanes();
+    let a = load_input(fb, lanes, srcs[0], e);
+    let b = load_input(fb, lanes, srcs[1], e);
+    let params: Vec<Value> = srcs[2..]
+        .iter()
+        .map(|&s| load_input(fb, lanes, s, e))
+        .collect();
+    let swap = fb.ins().fcmp(FloatCC::GreaterThan, a, b);
+    let lo = em.select(fb, swap, b, a);
+    let hi = em.select(fb, swap, a, b);
+    let inv = integrand.invariants(fb, em, &params);
+    let (t0, t1, base) = match mode {
+        Mode::Finite => (lo, hi, lo),
+        _ => {
+            let zero = em.constant(fb, 0.0);
+            let one = em.constant(fb, 1.0);
+            let base = if mode == Mode::Lower { hi } else { lo };
+            (zero, one, base)
+        }
+    };
+    let values = kronrod_lanes(fb, em, integrand, &inv, mode, base, t0, t1);
+    let four = fb.ins().ishl_imm_u(e, 2);
+    let at = element_address(fb, out, four);
+    let flags = data_flags();
+    for (k, v) in values.into_iter().enumerate() {
+        match lanes {
+            Lanes::Scalar => {
+                fb.ins().store(flags, v, at, (k * 8) as i32);
+            }
+            Lanes::X2 => {
+                for lane in 0..2u8 {
+                    let x = fb.ins().extractlane(v, lane);
+                    fb.ins()
+                        .store(flags, x, at, (k * 8 + lane as usize * 32) as i32);
+                }
+            }
+        }
+    }
+}
+
+/// Compiles the first pass of the adaptive rule for one mode and layout:
+/// every element's whole interval, vectorised across elements.
+pub(super) fn compile_first(
+    program: &Program,
+    slots: &[u32],
+    is_array: &[bool],
+    mode: Mode,
+    jit: JitOptions,
+) -> Result<(FirstFn, Code)> {
+    let integrand = Integrand::new(program, slots);
+    let code = build_function(
+        &[types::I64, types::I64, types::I64, types::I64],
+        &[],
+        jit,
+        |fb, params, call_conv| {
+            let (ins, out, start, end) = (params[0], params[1], params[2], params[3]);
+            let srcs = sources(fb, ins, is_array);
+            let mut vector = Emitter::new(Lanes::X2, call_conv);
+            let mut scalar = Emitter::new(Lanes::Scalar, call_conv);
+            let (done, _) = counted_loop(fb, start, end, 2, &[], |fb, e, _| {
+                first_element(fb, &mut vector, &integrand, mode, &srcs, out, e);
+                vec![]
+            });
+            counted_loop(fb, done, end, 1, &[], |fb, e, _| {
+                first_element(fb, &mut scalar, &integrand, mode, &srcs, out, e);
+                vec![]
+            });
+            fb.ins().return_(&[]);
+        },
+    )?;
+    // SAFETY: `code.entry` is the function just built with four i64
+    // parameters and no result in the target's default calling
+    // convention, which is `FirstFn`'s ABI.
+    let func = unsafe { std::mem::transmute::<*const u8, FirstFn>(code.entry) };
+    Ok((func, code))
+}
