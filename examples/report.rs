@@ -417,6 +417,50 @@ fn targets(tables: &[Table]) -> Vec<Target> {
             want: "> 1×",
             met: |r| r > 1.0,
         },
+        Target {
+            issue: 14,
+            what: "30,000 Gauss–Legendre-10 integrals ≥ 5× faster than NumPy's vectorised rule",
+            measured: ratio(
+                unit("quad", "numpy_gauss_legendre10", "30000"),
+                unit("quad", "jit_gauss_legendre10_into", "30000"),
+            ),
+            how: "numpy time / jit (run_into, 1 thread) time".to_string(),
+            want: "≥ 5×",
+            met: |r| r >= 5.0,
+        },
+        Target {
+            issue: 14,
+            what: "adaptive quadrature ≥ 100× faster per integral than a Python loop of scipy `quad`",
+            measured: ratio(
+                unit("quad", "scipy_quad_loop", "3000"),
+                unit("quad", "jit_adaptive", "30000"),
+            ),
+            how: "scipy quad per integral / jit adaptive per integral (same tolerance)".to_string(),
+            want: "≥ 100×",
+            met: |r| r >= 100.0,
+        },
+        Target {
+            issue: 14,
+            what: "pairwise squared Euclidean 2000×2000×300, one thread, ≥ 1.5× faster than `cdist`",
+            measured: ratio(
+                unit("pairwise", "scipy_cdist_sqeuclidean", "2000x300"),
+                unit("pairwise", "jit_triangle_1thread", "2000x300"),
+            ),
+            how: "cdist time / jit (triangle, 1 thread) time".to_string(),
+            want: "≥ 1.5×",
+            met: |r| r >= 1.5,
+        },
+        Target {
+            issue: 14,
+            what: "pairwise on two threads within 3× of scikit-learn's time (while exact)",
+            measured: ratio(
+                unit("pairwise", "jit_triangle_2threads", "2000x300"),
+                unit("pairwise", "sklearn_euclidean_squared", "2000x300"),
+            ),
+            how: "jit (triangle, 2 threads) time / scikit-learn time".to_string(),
+            want: "≤ 3×",
+            met: |r| r <= 3.0,
+        },
     ]
 }
 
