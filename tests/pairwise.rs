@@ -197,3 +197,10 @@ fn bad_input_is_an_error_naming_the_thing() {
     let r = e.pairwise("(a-b", Reduce::Sum, None).unwrap_err();
     assert_eq!(r.kind(), ErrorKind::Syntax);
 }
+
+#[test]
+fn kernels_can_be_shared_between_threads() {
+    fn shared<T: Send + Sync>() {}
+    shared::<exprjit::PairwiseKernel>();
+    shared::<exprjit::QuadKernel>();
+}
