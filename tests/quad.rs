@@ -546,3 +546,21 @@ fn the_subdivision_limit_has_a_ceiling() {
     let e = Engine::new().quad("k", "k", &[], rule(10_001)).unwrap_err();
     assert!(e.message().contains("1 to 10000"), "{e}");
 }
+
+#[test]
+fn a_formula_too_large_to_unroll_is_a_limit_error() {
+    // 20,001 distinct terms: 40,000+ operations, times 200 for 100 points.
+    let big: Vec<String> = (0..20_001).map(|i| format!("k*{i}.5")).collect();
+    let formula = big.join("+");
+    let e = Engine::new()
+        .quad(&formula, "k", &[], QuadRule::GaussLegendre(100))
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Limit);
+    assert!(e.message().contains("above the limit"), "{e}");
+    // the same formula with a 2-point rule is fine to build
+    assert!(
+        Engine::new()
+            .quad("k*2+k*3", "k", &[], QuadRule::GaussLegendre(2))
+            .is_ok()
+    );
+}

@@ -69,6 +69,12 @@ impl QuadRule {
     }
 }
 
+/// The most formula operations a quadrature kernel's code may hold once
+/// the rule's nodes are unrolled (`2n` copies of the formula for an
+/// `n`-point Gauss–Legendre rule, 53 for the adaptive rule's two forms), so
+/// that compile time and code size stay bounded.
+pub const MAX_UNROLLED_NODES: usize = 2_000_000;
+
 /// The largest subdivision limit: finding the worst interval is a scan of
 /// the intervals (as simple as QUADPACK's sorted list, and the same
 /// order), so one element costs at most ~limit²/2 comparisons (5·10⁷).
@@ -262,6 +268,22 @@ impl QuadKernel {
         jit: JitOptions,
     ) -> Result<QuadKernel> {
         check_rule(rule)?;
+        // The rule's nodes are unrolled in the code: bound its size.
+        let copies = match rule {
+            QuadRule::GaussLegendre(n) => 2 * n,
+            QuadRule::GaussKronrod { .. } => 53,
+        };
+        let size = program.nodes.len().saturating_mul(copies);
+        if size > MAX_UNROLLED_NODES {
+            return Err(Error::new(
+                ErrorKind::Limit,
+                format!(
+                    "the formula has {} operations; unrolled {copies} times for {rule:?} that is {size}, \
+                     above the limit of {MAX_UNROLLED_NODES} (use fewer points or a smaller formula)",
+                    program.nodes.len()
+                ),
+            ));
+        }
         let (nodes, weights) = match rule {
             QuadRule::GaussLegendre(n) => gauss_legendre(n),
             _ => (Vec::new(), Vec::new()),
