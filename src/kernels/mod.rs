@@ -11,6 +11,8 @@
 //! - [`Recurrence`]: a state updated by formulas, `n` steps in the JIT loop,
 //!   keeping every k-th state or the last; ensembles in parallel.
 //! - [`GridKernel`]: a formula over a 1-D or 2-D index space.
+//! - [`OdeKernel`]: an ODE system solved by RK4 or adaptive Dormand–Prince,
+//!   the whole stepping loop in one compiled call; ensembles in parallel.
 //!
 //! Parallel runs split the index range into chunks of [`CHUNK`] elements,
 //! a size fixed independently of the thread count, so parallel results are
@@ -20,6 +22,9 @@ mod body;
 mod grid;
 mod loops;
 mod map;
+mod ode;
+mod ode_codegen;
+mod ode_steps;
 mod recurrence;
 mod reduce;
 pub mod reference;
@@ -29,10 +34,23 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 pub use grid::GridKernel;
 pub use map::MapKernel;
+pub use ode::{
+    MAX_ODE_STATES, OdeKernel, OdeMethod, OdeOptions, OdeSolution, OdeSpec, OdeStats,
+};
 pub use recurrence::{Keep, Recurrence, RecurrenceSpec, Trajectory};
 pub use reduce::{Reduce, ReduceKernel};
 
 use crate::error::{Error, ErrorKind, Result};
+
+/// The step-factor formula of the ODE solvers (`0.9*err^(-0.2)`).
+pub(crate) fn ode_factor_formula() -> &'static str {
+    ode_steps::FACTOR_FORMULA
+}
+
+/// The first-step formula of the ODE solvers (`(0.01/d)^0.2`).
+pub(crate) fn ode_first_formula() -> &'static str {
+    ode_steps::FIRST_FORMULA
+}
 
 /// Elements per parallel chunk. Fixed, so that the split (and a
 /// reduction's order) does not depend on the thread count.
