@@ -473,3 +473,147 @@ fn libm_math_mode_agrees_with_its_twin_too() {
     };
     both(&ode, &[1.0], &[], &opts);
 }
+
+fn say(s: &mut exprjit::Session, line: &str) -> String {
+    match s.line(line) {
+        exprjit::Reply::Text(t) => t,
+        exprjit::Reply::Quit => panic!("quit"),
+    }
+}
+
+#[test]
+fn the_session_solves_the_issues_two_lines_as_written() {
+    let mut s = exprjit::Session::new();
+    let out = say(&mut s, ":ode y' = y^2*cos(t+y) ; y(0) = 1 ; t = 0 .. 1");
+    let mut lines = out.lines();
+    let first = lines.next().unwrap();
+    let v: f64 = first
+        .strip_prefix("y = ")
+        .and_then(|r| r.strip_suffix(" at t = 1"))
+        .unwrap_or_else(|| panic!("{out}"))
+        .parse()
+        .unwrap();
+    // The same problem through the API, with the session's default tolerances.
+    let api = seed().solve(&[1.0], &[], &OdeOptions::new(0.0, 1.0)).unwrap();
+    assert_eq!(v, api.y[0]);
+    assert!(
+        lines.next().unwrap().starts_with("rk45 (rtol 0.001, atol 1e-6): "),
+        "{out}"
+    );
+
+    for line in ["s = 10", "r = 28", "b = 8/3"] {
+        say(&mut s, line);
+    }
+    let out = say(
+        &mut s,
+        ":ode x' = s*(y-x) ; y' = x*(r-z)-y ; z' = x*y-b*z ; x(0) = 1 ; y(0) = 1 ; z(0) = 1 ; t = 0 .. 20 ; rtol=1e-9 ; atol=1e-12",
+    );
+    let want = lorenz()
+        .solve(
+            &[1.0; 3],
+            &LORENZ,
+            &OdeOptions {
+                rtol: 1e-9,
+                atol: &[1e-12],
+                ..OdeOptions::new(0.0, 20.0)
+            },
+        )
+        .unwrap();
+    let expected = format!(
+        "x = {} at t = 20\ny = {} at t = 20\nz = {} at t = 20\n\
+         rk45 (rtol 1e-9, atol 1e-12): {} accepted steps, {} rejected, {} right-hand-side evaluations",
+        exprjit::format_f64(want.y[0]),
+        exprjit::format_f64(want.y[1]),
+        exprjit::format_f64(want.y[2]),
+        want.stats.accepted,
+        want.stats.rejected,
+        want.stats.nfev
+    );
+    assert_eq!(out, expected);
+}
+
+#[test]
+fn the_session_runs_rk4_keeps_paths_and_times_the_solve() {
+    let mut s = exprjit::Session::new();
+    say(&mut s, "k = 2");
+    let out = say(
+        &mut s,
+        ":ode y' = -k*y ; y(0) = 1 ; t = 0 .. 1 ; method=rk4 ; h=0.001 ; every=100",
+    );
+    assert!(out.starts_with("y = 0.13533528"), "{out}");
+    assert!(
+        out.contains("rk4 (h 0.001): 1000 accepted steps, 0 rejected, 4001 right-hand-side evaluations"),
+        "{out}"
+    );
+    assert!(out.ends_with("kept 11 states (every 100 steps) in y_path, t_path"), "{out}");
+    assert_eq!(say(&mut s, "t_path"), say(&mut s, "linspace(0, 1, 11)"));
+    // Grid points of the kept steps are the step results themselves.
+    let path = say(&mut s, "y_path");
+    assert!(path.starts_with("array of 11: first 1, last 0.13533528"), "{path}");
+
+    let out = say(&mut s, ":ode y' = -k*y ; y(0) = 1 ; t = 0 .. 2 ; t_eval=5");
+    assert!(out.ends_with("kept 5 states (evenly spaced) in y_path, t_path"), "{out}");
+    assert_eq!(say(&mut s, "t_path"), say(&mut s, "linspace(0, 2, 5)"));
+
+    let out = say(&mut s, ":time :ode y' = -k*y ; y(0) = 1 ; t = 0 .. 1 ; rtol=1e-8");
+    assert!(out.starts_with("rk45 (rtol 1e-8, atol 1e-6): "), "{out}");
+    assert!(out.contains("\njit         median "), "{out}");
+    assert!(out.contains("\ninterpreter median "), "{out}");
+    assert!(out.contains("\nspeed-up    "), "{out}");
+}
+
+#[test]
+fn the_session_explains_bad_ode_lines() {
+    let mut s = exprjit::Session::new();
+    let cases = [
+        (":ode", "usage: :ode y' = y^2*cos(t+y)"),
+        (":ode y' = -y ; t = 0 .. 1", "no starting value for `y`; give one, e.g. `; y(0) = 1`"),
+        (":ode y' = -y ; y(0) = 1", "give the interval, e.g. `; t = 0 .. 1`"),
+        (":ode y' = -y ; y(0) = 1 ; t = 0 : 1", "the interval is `t = START .. END`, got `t = 0 : 1`"),
+        (":ode y' = -y ; y(1) = 1 ; t = 0 .. 1", "`y(1)` is a value at t = 1, but the interval starts at t = 0"),
+        (":ode y' = -y ; y(0) = 1 ; z(0) = 2 ; t = 0 .. 1", "`z` has a starting value but no right-hand side `z' = …`"),
+        (":ode y' = -q*y ; y(0) = 1 ; t = 0 .. 1", "no value for `q`; give it one first, e.g. q = 1"),
+        (":ode y' = -y ; y(0) = 1 ; t = 0 .. 1 ; method=rk4", "method=rk4 needs a step, e.g. `; h=0.001`"),
+        (":ode y' = -y ; y(0) = 1 ; t = 0 .. 1 ; method=euler", "method=euler: the methods are rk45 and rk4"),
+        (":ode y' = -y ; y(0) = 1 ; t = 0 .. 1 ; h=0.1", "h= is rk4's step; add `; method=rk4` (rk45 chooses its own steps)"),
+        (":ode y' = -y ; y(0) = 1 ; t = 0 .. 1 ; every=10", "every=K keeps every K-th step of method=rk4"),
+        (":ode y' = -y ; y(1) = 1 ; t = 1 .. 0", "t_span (1, 0) is reversed"),
+        (":ode y' = -y ; y(0) = 1 ; t = 0 .. 1 ; rtol=-1", "rtol = -1 must be a positive number"),
+        (":ode y' = y^2 ; y(0) = 1 ; t = 0 .. 2", "the step size fell to "),
+        (":ode y' = -y ; y(0) = 1 ; t = 0 .. 1 ; method=rk4 ; h=1e-9", "rk4 with h = 1e-9 needs 1e9 steps over (0, 1), more than max_steps = 10000000"),
+    ];
+    for (line, want) in cases {
+        let out = say(&mut s, line);
+        assert!(out.contains(want), "{line}\n{out}");
+    }
+}
+
+#[test]
+fn the_cli_runs_ode_from_a_script() {
+    let Some(bin) = option_env!("CARGO_BIN_EXE_exprjit") else {
+        return; // built without the `cli` feature
+    };
+    use std::io::Write;
+    let mut child = std::process::Command::new(bin)
+        .args(["run", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b":ode y' = -y ; y(0) = 1 ; t = 0 .. 1 ; rtol=1e-10 ; atol=1e-12\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    let v: f64 = text
+        .lines()
+        .find_map(|l| l.strip_prefix("y = ")?.strip_suffix(" at t = 1"))
+        .unwrap_or_else(|| panic!("{text}"))
+        .parse()
+        .unwrap();
+    assert!((v - (-1.0f64).exp()).abs() < 1e-9, "{v}");
+}

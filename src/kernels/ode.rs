@@ -282,14 +282,15 @@ impl OdeKernel {
             ));
         }
         let (t0, t_end) = opts.t_span;
+        let span = format!("({}, {})", fmt(t0), fmt(t_end));
         if !t0.is_finite() || !t_end.is_finite() {
             return invalid(format!(
-                "t_span ({t0}, {t_end}) is not finite: both ends must be numbers"
+                "t_span {span} is not finite: both ends must be numbers"
             ));
         }
         if t_end <= t0 {
             return invalid(format!(
-                "t_span ({t0}, {t_end}) is {}: the end must be after the start \
+                "t_span {span} is {}: the end must be after the start \
                  (backward integration is not supported; substitute t = -s)",
                 if t_end == t0 { "empty" } else { "reversed" }
             ));
@@ -297,14 +298,16 @@ impl OdeKernel {
         for (i, &te) in opts.t_eval.iter().enumerate() {
             if !(t0..=t_end).contains(&te) {
                 return invalid(format!(
-                    "t_eval[{i}] = {te} is outside t_span ({t0}, {t_end})"
+                    "t_eval[{i}] = {} is outside t_span {span}",
+                    fmt(te)
                 ));
             }
             if i > 0 && te < opts.t_eval[i - 1] {
                 return invalid(format!(
-                    "t_eval is not sorted: t_eval[{i}] = {te} comes after t_eval[{}] = {}",
+                    "t_eval is not sorted: t_eval[{i}] = {} comes after t_eval[{}] = {}",
+                    fmt(te),
                     i - 1,
-                    opts.t_eval[i - 1]
+                    fmt(opts.t_eval[i - 1])
                 ));
             }
         }
@@ -318,7 +321,7 @@ impl OdeKernel {
                 if !(opts.rtol > 0.0) || !opts.rtol.is_finite() {
                     return invalid(format!(
                         "rtol = {} must be a positive number",
-                        opts.rtol
+                        fmt(opts.rtol)
                     ));
                 }
                 match opts.atol.len() {
@@ -340,24 +343,38 @@ impl OdeKernel {
                         } else {
                             format!(" (for `{}`)", self.state[i])
                         };
-                        return invalid(format!("atol = {a}{who} must be a positive number"));
+                        return invalid(format!(
+                            "atol = {}{who} must be a positive number",
+                            fmt(a)
+                        ));
                     }
                 }
                 (Kind::Rk45, 0.0, 0)
             }
             OdeMethod::Rk4 { h } => {
                 if !(h > 0.0) || !h.is_finite() {
-                    return invalid(format!("rk4 step h = {h} must be a positive number"));
+                    return invalid(format!(
+                        "rk4 step h = {} must be a positive number",
+                        fmt(h)
+                    ));
                 }
                 atol.fill(1.0);
-                // Steps of h, the last one possibly shorter (a last step
-                // within 1e-9·h of a whole one is taken as whole).
-                let count = ((t_end - t0) / h * (1.0 - 1e-9)).ceil().max(1.0);
+                // Steps of h, the last one possibly shorter; a count within
+                // 1e-6 of a whole number is taken as whole (so the last
+                // step is never a sliver left by rounding).
+                let q = (t_end - t0) / h;
+                let count = if (q - q.round()).abs() <= 1e-6 {
+                    q.round()
+                } else {
+                    q.ceil()
+                }
+                .max(1.0);
                 if !(count <= max_steps as f64) {
                     return Err(Error::new(
                         ErrorKind::Limit,
                         format!(
-                            "rk4 with h = {h} needs {count:e} steps over ({t0}, {t_end}), more than max_steps = {max_steps}"
+                            "rk4 with h = {} needs {count:e} steps over {span}, more than max_steps = {max_steps}",
+                            fmt(h)
                         ),
                     ));
                 }
@@ -403,14 +420,14 @@ impl OdeKernel {
                 },
             }),
             steps::TOO_SMALL => solve(format!(
-                "the step size fell to {:e}, below what f64 resolves at t = {} \
+                "the step size fell to {}, below what f64 resolves at t = {} \
                  (after {} steps): the problem is probably stiff",
-                out.h, out.t, out.accepted
+                fmt(out.h), fmt(out.t), out.accepted
             )),
             steps::BUDGET => solve(format!(
                 "the step budget of {} steps (max_steps) was used up at t = {} of {}; \
                  raise max_steps or loosen rtol/atol",
-                opts.max_steps, out.t, opts.t_span.1
+                opts.max_steps, fmt(out.t), fmt(opts.t_span.1)
             )),
             steps::NOT_FINITE | steps::NOT_FINITE_START => {
                 let which = (0..n)
@@ -419,20 +436,20 @@ impl OdeKernel {
                 let (v, d) = (y[which], y[n + which]);
                 let name = &self.state[which];
                 let what = if v - v == 0.0 {
-                    format!("{name}' = {d}")
+                    format!("{name}' = {}", fmt(d))
                 } else {
-                    format!("{name} = {v}")
+                    format!("{name} = {}", fmt(v))
                 };
                 if out.status == steps::NOT_FINITE_START {
                     solve(format!(
                         "the initial state or its derivative is not finite at t = {}: {what}",
-                        out.t
+                        fmt(out.t)
                     ))
                 } else {
                     solve(format!(
                         "the state became NaN or infinite in the step from t = {} to t = {}: {what}",
-                        out.t,
-                        out.t + out.h
+                        fmt(out.t),
+                        fmt(out.t + out.h)
                     ))
                 }
             }
@@ -584,6 +601,10 @@ impl OdeKernel {
             (0..members).map(one).collect()
         }
     }
+}
+
+fn fmt(x: f64) -> String {
+    crate::format::format_f64(x)
 }
 
 fn member_error(m: usize, e: Error) -> Error {
