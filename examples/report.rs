@@ -651,6 +651,9 @@ fn main() {
         Box::new(|| stories::euler(1_000_000, 100_000)),
         Box::new(|| stories::grid(500, 500)),
         Box::new(|| merge(stories::parallel(1_000), stories::parallel(10_000_000))),
+        // Issue 13: ODE solves (benches/support/ode.rs).
+        Box::new(support::ode::lorenz),
+        Box::new(|| support::ode::ensemble(10_000)),
     ];
     let mut tables: Vec<Table> = builders.iter().map(|b| time_story(b(), budget)).collect();
     tables.push(time_story(exprset::story(&checked), budget));
