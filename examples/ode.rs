@@ -102,7 +102,9 @@ fn main() -> exprjit::Result<()> {
         results.push((threads, m, sols));
     }
     let steps: u64 = results[0].2.iter().map(|s| s.stats.accepted).sum();
-    println!("\n{members} damped oscillators on [0, 10], rtol 1e-8, atol 1e-10: {steps} steps in all");
+    println!(
+        "\n{members} damped oscillators on [0, 10], rtol 1e-8, atol 1e-10: {steps} steps in all"
+    );
     for (threads, m, _) in &results {
         println!("  {threads} thread(s): median {:.2} ms", m * 1e3);
     }

@@ -327,7 +327,11 @@ impl Engine {
         for (k, name) in all.iter().enumerate() {
             crate::bind::check_name(name)?;
             if all[..k].contains(name) {
-                let what = if *name == "t" { " (`t` is the time)" } else { "" };
+                let what = if *name == "t" {
+                    " (`t` is the time)"
+                } else {
+                    ""
+                };
                 return Err(Error::new(
                     ErrorKind::DuplicateName,
                     format!("`{name}` is given twice{what}"),

@@ -4,7 +4,9 @@
 //! included), ensembles equal to one-by-one solves, and every failure as an
 //! error with its message.
 
-use exprjit::{Engine, ErrorKind, OdeKernel, OdeMethod, OdeOptions, OdeSolution, OdeSpec, Parallel};
+use exprjit::{
+    Engine, ErrorKind, OdeKernel, OdeMethod, OdeOptions, OdeSolution, OdeSpec, Parallel,
+};
 
 fn data(file: &str, key: &str) -> String {
     let path = format!("{}/tests/data/ode/{file}", env!("CARGO_MANIFEST_DIR"));
@@ -88,13 +90,21 @@ fn seed_equation_and_lorenz_match_40_digit_references() {
     let sol = both(&seed(), &[1.0], &[], &tight(10.0));
     let want = num("reference.txt", "seed_y_10");
     let rel = ((sol.y[0] - want) / want).abs();
-    assert!(rel < 1e-9, "seed y(10) = {}, reference {want}: {rel:e}", sol.y[0]);
+    assert!(
+        rel < 1e-9,
+        "seed y(10) = {}, reference {want}: {rel:e}",
+        sol.y[0]
+    );
 
     let sol = both(&lorenz(), &[1.0, 1.0, 1.0], &LORENZ, &tight(2.0));
     for (i, name) in ["x", "y", "z"].iter().enumerate() {
         let want = num("reference.txt", &format!("lorenz_{name}_2"));
         let rel = ((sol.y[i] - want) / want).abs();
-        assert!(rel < 1e-9, "lorenz {name}(2) = {}, reference {want}: {rel:e}", sol.y[i]);
+        assert!(
+            rel < 1e-9,
+            "lorenz {name}(2) = {}, reference {want}: {rel:e}",
+            sol.y[i]
+        );
     }
 }
 
@@ -124,8 +134,16 @@ fn dense_output_at_t_eval_is_accurate_and_does_not_change_the_steps() {
     assert_eq!(b.y_eval.len(), 41 * 2);
     assert_eq!(b.row(0), [0.0, 1.0]);
     for (r, &t) in t_eval.iter().enumerate() {
-        assert!((b.row(r)[0] - t.sin()).abs() < 1e-8, "u({t}) = {}", b.row(r)[0]);
-        assert!((b.row(r)[1] - t.cos()).abs() < 1e-8, "v({t}) = {}", b.row(r)[1]);
+        assert!(
+            (b.row(r)[0] - t.sin()).abs() < 1e-8,
+            "u({t}) = {}",
+            b.row(r)[0]
+        );
+        assert!(
+            (b.row(r)[1] - t.cos()).abs() < 1e-8,
+            "v({t}) = {}",
+            b.row(r)[1]
+        );
     }
 }
 
@@ -151,7 +169,10 @@ fn rk4_is_fourth_order() {
     let errs: Vec<f64> = [0.1, 0.05, 0.025].iter().map(|&h| err(h)).collect();
     for w in errs.windows(2) {
         let ratio = w[0] / w[1];
-        assert!((15.0..17.0).contains(&ratio), "error ratio {ratio} for h halved");
+        assert!(
+            (15.0..17.0).contains(&ratio),
+            "error ratio {ratio} for h halved"
+        );
     }
 }
 
@@ -221,7 +242,9 @@ fn ensembles_equal_one_by_one_solves_on_any_thread_count() {
         })
         .unwrap();
     let members = 200;
-    let y0: Vec<f64> = (0..members).flat_map(|m| [1.0 + m as f64 * 0.01, 0.0]).collect();
+    let y0: Vec<f64> = (0..members)
+        .flat_map(|m| [1.0 + m as f64 * 0.01, 0.0])
+        .collect();
     let p: Vec<f64> = (0..members)
         .flat_map(|m| [1.0 + m as f64 * 0.05, 0.1 + m as f64 * 0.001])
         .collect();
@@ -246,7 +269,10 @@ fn ensembles_equal_one_by_one_solves_on_any_thread_count() {
     let e = ode.solve_ensemble(&y0[..3], &p, &opts).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Length);
     let e = ode.solve_ensemble(&y0, &p[..5], &opts).unwrap_err();
-    assert_eq!(e.message(), "200 members need 400 parameter values (2 each), got 5");
+    assert_eq!(
+        e.message(),
+        "200 members need 400 parameter values (2 each), got 5"
+    );
 }
 
 /// The error of the JIT solve, checked equal to the twin's.
@@ -285,7 +311,8 @@ fn a_blow_up_is_an_error_naming_the_state_and_the_time() {
     let e = fails(&ode, &[1.0], &[], &opts);
     assert_eq!(e.kind(), ErrorKind::Solve);
     assert!(
-        e.message().starts_with("the state became NaN or infinite in the step from t = "),
+        e.message()
+            .starts_with("the state became NaN or infinite in the step from t = "),
         "{}",
         e.message()
     );
@@ -334,7 +361,8 @@ fn the_step_budget_is_an_error_with_the_time_reached() {
     assert!(
         e.message()
             .starts_with("the step budget of 100 steps (max_steps) was used up at t = 0.")
-            && e.message().ends_with(" of 20; raise max_steps or loosen rtol/atol"),
+            && e.message()
+                .ends_with(" of 20; raise max_steps or loosen rtol/atol"),
         "{}",
         e.message()
     );
@@ -392,7 +420,10 @@ fn bad_specs_are_errors_before_any_code_runs() {
             ..Default::default()
         })
         .unwrap_err();
-    assert_eq!(e.message(), "300 state variables; an ODE system has at most 256");
+    assert_eq!(
+        e.message(),
+        "300 state variables; an ODE system has at most 256"
+    );
 }
 
 #[test]
@@ -407,50 +438,107 @@ fn bad_options_are_errors_before_any_code_runs() {
     };
     let base = OdeOptions::new(0.0, 1.0);
     assert_eq!(
-        e(OdeOptions { t_span: (1.0, 0.0), ..base }),
+        e(OdeOptions {
+            t_span: (1.0, 0.0),
+            ..base
+        }),
         "t_span (1, 0) is reversed: the end must be after the start (backward integration is not supported; substitute t = -s)"
     );
-    assert!(e(OdeOptions { t_span: (1.0, 1.0), ..base }).starts_with("t_span (1, 1) is empty"));
+    assert!(
+        e(OdeOptions {
+            t_span: (1.0, 1.0),
+            ..base
+        })
+        .starts_with("t_span (1, 1) is empty")
+    );
     assert_eq!(
-        e(OdeOptions { t_span: (0.0, f64::INFINITY), ..base }),
+        e(OdeOptions {
+            t_span: (0.0, f64::INFINITY),
+            ..base
+        }),
         "t_span (0, inf) is not finite: both ends must be numbers"
     );
     assert_eq!(
-        e(OdeOptions { t_span: (f64::NAN, 1.0), ..base }),
+        e(OdeOptions {
+            t_span: (f64::NAN, 1.0),
+            ..base
+        }),
         "t_span (NaN, 1) is not finite: both ends must be numbers"
     );
     assert_eq!(
-        e(OdeOptions { t_eval: &[0.5, 1.5], ..base }),
+        e(OdeOptions {
+            t_eval: &[0.5, 1.5],
+            ..base
+        }),
         "t_eval[1] = 1.5 is outside t_span (0, 1)"
     );
     assert_eq!(
-        e(OdeOptions { t_eval: &[0.5, 0.25], ..base }),
+        e(OdeOptions {
+            t_eval: &[0.5, 0.25],
+            ..base
+        }),
         "t_eval is not sorted: t_eval[1] = 0.25 comes after t_eval[0] = 0.5"
     );
     assert_eq!(
-        e(OdeOptions { t_eval: &[f64::NAN], ..base }),
+        e(OdeOptions {
+            t_eval: &[f64::NAN],
+            ..base
+        }),
         "t_eval[0] = NaN is outside t_span (0, 1)"
     );
-    assert_eq!(e(OdeOptions { rtol: 0.0, ..base }), "rtol = 0 must be a positive number");
-    assert_eq!(e(OdeOptions { rtol: f64::NAN, ..base }), "rtol = NaN must be a positive number");
-    assert_eq!(e(OdeOptions { atol: &[-1.0], ..base }), "atol = -1 must be a positive number");
     assert_eq!(
-        e(OdeOptions { atol: &[1.0, 0.0, 1.0], ..base }),
+        e(OdeOptions { rtol: 0.0, ..base }),
+        "rtol = 0 must be a positive number"
+    );
+    assert_eq!(
+        e(OdeOptions {
+            rtol: f64::NAN,
+            ..base
+        }),
+        "rtol = NaN must be a positive number"
+    );
+    assert_eq!(
+        e(OdeOptions {
+            atol: &[-1.0],
+            ..base
+        }),
+        "atol = -1 must be a positive number"
+    );
+    assert_eq!(
+        e(OdeOptions {
+            atol: &[1.0, 0.0, 1.0],
+            ..base
+        }),
         "atol = 0 (for `y`) must be a positive number"
     );
     assert_eq!(
-        e(OdeOptions { atol: &[1.0, 1.0], ..base }),
+        e(OdeOptions {
+            atol: &[1.0, 1.0],
+            ..base
+        }),
         "atol has 2 values; give one for all states or one per state (3)"
     );
     for h in [0.0, -1.0, f64::NAN, f64::INFINITY] {
         assert_eq!(
-            e(OdeOptions { method: OdeMethod::Rk4 { h }, ..base }),
+            e(OdeOptions {
+                method: OdeMethod::Rk4 { h },
+                ..base
+            }),
             format!("rk4 step h = {h} must be a positive number")
         );
     }
-    assert_eq!(e(OdeOptions { max_steps: 0, ..base }), "max_steps must be at least 1");
+    assert_eq!(
+        e(OdeOptions {
+            max_steps: 0,
+            ..base
+        }),
+        "max_steps must be at least 1"
+    );
     let wrong = ode.solve(&[1.0], &LORENZ, &base).unwrap_err();
-    assert_eq!(wrong.message(), "expected 3 initial values y0 (x, y, z), got 1");
+    assert_eq!(
+        wrong.message(),
+        "expected 3 initial values y0 (x, y, z), got 1"
+    );
     let wrong = ode.solve(&y0, &[1.0], &base).unwrap_err();
     assert_eq!(wrong.message(), "expected 3 parameters (s, r, b), got 1");
 }
@@ -494,10 +582,15 @@ fn the_session_solves_the_issues_two_lines_as_written() {
         .parse()
         .unwrap();
     // The same problem through the API, with the session's default tolerances.
-    let api = seed().solve(&[1.0], &[], &OdeOptions::new(0.0, 1.0)).unwrap();
+    let api = seed()
+        .solve(&[1.0], &[], &OdeOptions::new(0.0, 1.0))
+        .unwrap();
     assert_eq!(v, api.y[0]);
     assert!(
-        lines.next().unwrap().starts_with("rk45 (rtol 0.001, atol 1e-6): "),
+        lines
+            .next()
+            .unwrap()
+            .starts_with("rk45 (rtol 0.001, atol 1e-6): "),
         "{out}"
     );
 
@@ -542,20 +635,34 @@ fn the_session_runs_rk4_keeps_paths_and_times_the_solve() {
     );
     assert!(out.starts_with("y = 0.13533528"), "{out}");
     assert!(
-        out.contains("rk4 (h 0.001): 1000 accepted steps, 0 rejected, 4001 right-hand-side evaluations"),
+        out.contains(
+            "rk4 (h 0.001): 1000 accepted steps, 0 rejected, 4001 right-hand-side evaluations"
+        ),
         "{out}"
     );
-    assert!(out.ends_with("kept 11 states (every 100 steps) in y_path, t_path"), "{out}");
+    assert!(
+        out.ends_with("kept 11 states (every 100 steps) in y_path, t_path"),
+        "{out}"
+    );
     assert_eq!(say(&mut s, "t_path"), say(&mut s, "linspace(0, 1, 11)"));
     // Grid points of the kept steps are the step results themselves.
     let path = say(&mut s, "y_path");
-    assert!(path.starts_with("array of 11: first 1, last 0.13533528"), "{path}");
+    assert!(
+        path.starts_with("array of 11: first 1, last 0.13533528"),
+        "{path}"
+    );
 
     let out = say(&mut s, ":ode y' = -k*y ; y(0) = 1 ; t = 0 .. 2 ; t_eval=5");
-    assert!(out.ends_with("kept 5 states (evenly spaced) in y_path, t_path"), "{out}");
+    assert!(
+        out.ends_with("kept 5 states (evenly spaced) in y_path, t_path"),
+        "{out}"
+    );
     assert_eq!(say(&mut s, "t_path"), say(&mut s, "linspace(0, 2, 5)"));
 
-    let out = say(&mut s, ":time :ode y' = -k*y ; y(0) = 1 ; t = 0 .. 1 ; rtol=1e-8");
+    let out = say(
+        &mut s,
+        ":time :ode y' = -k*y ; y(0) = 1 ; t = 0 .. 1 ; rtol=1e-8",
+    );
     assert!(out.starts_with("rk45 (rtol 1e-8, atol 1e-6): "), "{out}");
     assert!(out.contains("\njit         median "), "{out}");
     assert!(out.contains("\ninterpreter median "), "{out}");
@@ -567,20 +674,62 @@ fn the_session_explains_bad_ode_lines() {
     let mut s = exprjit::Session::new();
     let cases = [
         (":ode", "usage: :ode y' = y^2*cos(t+y)"),
-        (":ode y' = -y ; t = 0 .. 1", "no starting value for `y`; give one, e.g. `; y(0) = 1`"),
-        (":ode y' = -y ; y(0) = 1", "give the interval, e.g. `; t = 0 .. 1`"),
-        (":ode y' = -y ; y(0) = 1 ; t = 0 : 1", "the interval is `t = START .. END`, got `t = 0 : 1`"),
-        (":ode y' = -y ; y(1) = 1 ; t = 0 .. 1", "`y(1)` is a value at t = 1, but the interval starts at t = 0"),
-        (":ode y' = -y ; y(0) = 1 ; z(0) = 2 ; t = 0 .. 1", "`z` has a starting value but no right-hand side `z' = …`"),
-        (":ode y' = -q*y ; y(0) = 1 ; t = 0 .. 1", "no value for `q`; give it one first, e.g. q = 1"),
-        (":ode y' = -y ; y(0) = 1 ; t = 0 .. 1 ; method=rk4", "method=rk4 needs a step, e.g. `; h=0.001`"),
-        (":ode y' = -y ; y(0) = 1 ; t = 0 .. 1 ; method=euler", "method=euler: the methods are rk45 and rk4"),
-        (":ode y' = -y ; y(0) = 1 ; t = 0 .. 1 ; h=0.1", "h= is rk4's step; add `; method=rk4` (rk45 chooses its own steps)"),
-        (":ode y' = -y ; y(0) = 1 ; t = 0 .. 1 ; every=10", "every=K keeps every K-th step of method=rk4"),
-        (":ode y' = -y ; y(1) = 1 ; t = 1 .. 0", "t_span (1, 0) is reversed"),
-        (":ode y' = -y ; y(0) = 1 ; t = 0 .. 1 ; rtol=-1", "rtol = -1 must be a positive number"),
-        (":ode y' = y^2 ; y(0) = 1 ; t = 0 .. 2", "the step size fell to "),
-        (":ode y' = -y ; y(0) = 1 ; t = 0 .. 1 ; method=rk4 ; h=1e-9", "rk4 with h = 1e-9 needs 1e9 steps over (0, 1), more than max_steps = 10000000"),
+        (
+            ":ode y' = -y ; t = 0 .. 1",
+            "no starting value for `y`; give one, e.g. `; y(0) = 1`",
+        ),
+        (
+            ":ode y' = -y ; y(0) = 1",
+            "give the interval, e.g. `; t = 0 .. 1`",
+        ),
+        (
+            ":ode y' = -y ; y(0) = 1 ; t = 0 : 1",
+            "the interval is `t = START .. END`, got `t = 0 : 1`",
+        ),
+        (
+            ":ode y' = -y ; y(1) = 1 ; t = 0 .. 1",
+            "`y(1)` is a value at t = 1, but the interval starts at t = 0",
+        ),
+        (
+            ":ode y' = -y ; y(0) = 1 ; z(0) = 2 ; t = 0 .. 1",
+            "`z` has a starting value but no right-hand side `z' = …`",
+        ),
+        (
+            ":ode y' = -q*y ; y(0) = 1 ; t = 0 .. 1",
+            "no value for `q`; give it one first, e.g. q = 1",
+        ),
+        (
+            ":ode y' = -y ; y(0) = 1 ; t = 0 .. 1 ; method=rk4",
+            "method=rk4 needs a step, e.g. `; h=0.001`",
+        ),
+        (
+            ":ode y' = -y ; y(0) = 1 ; t = 0 .. 1 ; method=euler",
+            "method=euler: the methods are rk45 and rk4",
+        ),
+        (
+            ":ode y' = -y ; y(0) = 1 ; t = 0 .. 1 ; h=0.1",
+            "h= is rk4's step; add `; method=rk4` (rk45 chooses its own steps)",
+        ),
+        (
+            ":ode y' = -y ; y(0) = 1 ; t = 0 .. 1 ; every=10",
+            "every=K keeps every K-th step of method=rk4",
+        ),
+        (
+            ":ode y' = -y ; y(1) = 1 ; t = 1 .. 0",
+            "t_span (1, 0) is reversed",
+        ),
+        (
+            ":ode y' = -y ; y(0) = 1 ; t = 0 .. 1 ; rtol=-1",
+            "rtol = -1 must be a positive number",
+        ),
+        (
+            ":ode y' = y^2 ; y(0) = 1 ; t = 0 .. 2",
+            "the step size fell to ",
+        ),
+        (
+            ":ode y' = -y ; y(0) = 1 ; t = 0 .. 1 ; method=rk4 ; h=1e-9",
+            "rk4 with h = 1e-9 needs 1e9 steps over (0, 1), more than max_steps = 10000000",
+        ),
     ];
     for (line, want) in cases {
         let out = say(&mut s, line);

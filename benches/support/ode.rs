@@ -19,7 +19,11 @@ pub const LORENZ: [f64; 3] = [10.0, 28.0, 8.0 / 3.0];
 
 fn lorenz_rhs(_t: f64, u: &[f64; 3]) -> [f64; 3] {
     let [s, r, b] = LORENZ;
-    [s * (u[1] - u[0]), u[0] * (r - u[2]) - u[1], u[0] * u[1] - b * u[2]]
+    [
+        s * (u[1] - u[0]),
+        u[0] * (r - u[2]) - u[1],
+        u[0] * u[1] - b * u[2],
+    ]
 }
 
 /// What a hand-written solve returns: final state, accepted, rejected,
@@ -51,10 +55,29 @@ pub fn dp5_rust<const N: usize>(
         [0.2, 0.0, 0.0, 0.0, 0.0],
         [3.0 / 40.0, 9.0 / 40.0, 0.0, 0.0, 0.0],
         [44.0 / 45.0, -56.0 / 15.0, 32.0 / 9.0, 0.0, 0.0],
-        [19372.0 / 6561.0, -25360.0 / 2187.0, 64448.0 / 6561.0, -212.0 / 729.0, 0.0],
-        [9017.0 / 3168.0, -355.0 / 33.0, 46732.0 / 5247.0, 49.0 / 176.0, -5103.0 / 18656.0],
+        [
+            19372.0 / 6561.0,
+            -25360.0 / 2187.0,
+            64448.0 / 6561.0,
+            -212.0 / 729.0,
+            0.0,
+        ],
+        [
+            9017.0 / 3168.0,
+            -355.0 / 33.0,
+            46732.0 / 5247.0,
+            49.0 / 176.0,
+            -5103.0 / 18656.0,
+        ],
     ];
-    const B: [f64; 6] = [35.0 / 384.0, 0.0, 500.0 / 1113.0, 125.0 / 192.0, -2187.0 / 6784.0, 11.0 / 84.0];
+    const B: [f64; 6] = [
+        35.0 / 384.0,
+        0.0,
+        500.0 / 1113.0,
+        125.0 / 192.0,
+        -2187.0 / 6784.0,
+        11.0 / 84.0,
+    ];
     const E: [f64; 7] = [
         -71.0 / 57600.0,
         0.0,
@@ -78,7 +101,11 @@ pub fn dp5_rust<const N: usize>(
             s1[i] = fy[i] / scale[i];
         }
         let (d0, d1) = (rms(&s0), rms(&s1));
-        let h0 = if d0 < 1e-5 || d1 < 1e-5 { 1e-6 } else { 0.01 * d0 / d1 };
+        let h0 = if d0 < 1e-5 || d1 < 1e-5 {
+            1e-6
+        } else {
+            0.01 * d0 / d1
+        };
         let h0 = h0.min(t_end - t0);
         let mut y1 = [0.0; N];
         for i in 0..N {
@@ -144,7 +171,11 @@ pub fn dp5_rust<const N: usize>(
             }
             let err = rms(&e);
             if err < 1.0 {
-                let mut factor = if err == 0.0 { 10.0 } else { (0.9 * err.powf(-0.2)).min(10.0) };
+                let mut factor = if err == 0.0 {
+                    10.0
+                } else {
+                    (0.9 * err.powf(-0.2)).min(10.0)
+                };
                 if was_rejected {
                     factor = factor.min(1.0);
                 }
@@ -176,7 +207,14 @@ pub fn lorenz_kernel(math: MathMode) -> OdeKernel {
         .unwrap()
 }
 
-fn case(name: &str, kind: Kind, size: &str, per: f64, expect: f64, run: super::stories::Run) -> Case {
+fn case(
+    name: &str,
+    kind: Kind,
+    size: &str,
+    per: f64,
+    expect: f64,
+    run: super::stories::Run,
+) -> Case {
     Case {
         name: name.to_string(),
         kind,
@@ -266,7 +304,17 @@ pub fn ensemble(members: usize) -> Story {
         .collect();
     let rhs = |k: f64, c: f64| move |_t: f64, u: &[f64; 2]| [u[1], -k * u[0] - c * u[1]];
     let steps: u64 = (0..members)
-        .map(|m| dp5_rust(rhs(p[2 * m], p[2 * m + 1]), 0.0, 10.0, [1.0, 0.0], 1e-8, 1e-10).1)
+        .map(|m| {
+            dp5_rust(
+                rhs(p[2 * m], p[2 * m + 1]),
+                0.0,
+                10.0,
+                [1.0, 0.0],
+                1e-8,
+                1e-10,
+            )
+            .1
+        })
         .sum();
     let per = steps as f64;
     let size = format!("{members}");

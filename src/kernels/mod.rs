@@ -34,9 +34,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 pub use grid::GridKernel;
 pub use map::MapKernel;
-pub use ode::{
-    MAX_ODE_STATES, OdeKernel, OdeMethod, OdeOptions, OdeSolution, OdeSpec, OdeStats,
-};
+pub use ode::{MAX_ODE_STATES, OdeKernel, OdeMethod, OdeOptions, OdeSolution, OdeSpec, OdeStats};
 pub use recurrence::{Keep, Recurrence, RecurrenceSpec, Trajectory};
 pub use reduce::{Reduce, ReduceKernel};
 

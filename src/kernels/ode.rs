@@ -318,7 +318,7 @@ impl OdeKernel {
         let mut atol = vec![0.0; n];
         let (kind, h, steps) = match opts.method {
             OdeMethod::Rk45 => {
-                if !(opts.rtol > 0.0) || !opts.rtol.is_finite() {
+                if !(opts.rtol.is_finite() && opts.rtol > 0.0) {
                     return invalid(format!(
                         "rtol = {} must be a positive number",
                         fmt(opts.rtol)
@@ -337,7 +337,7 @@ impl OdeKernel {
                     }
                 }
                 for (i, &a) in atol.iter().enumerate() {
-                    if !(a > 0.0) || !a.is_finite() {
+                    if !(a.is_finite() && a > 0.0) {
                         let who = if opts.atol.len() == 1 {
                             String::new()
                         } else {
@@ -352,11 +352,8 @@ impl OdeKernel {
                 (Kind::Rk45, 0.0, 0)
             }
             OdeMethod::Rk4 { h } => {
-                if !(h > 0.0) || !h.is_finite() {
-                    return invalid(format!(
-                        "rk4 step h = {} must be a positive number",
-                        fmt(h)
-                    ));
+                if !(h.is_finite() && h > 0.0) {
+                    return invalid(format!("rk4 step h = {} must be a positive number", fmt(h)));
                 }
                 atol.fill(1.0);
                 // Steps of h, the last one possibly shorter; a count within
@@ -369,7 +366,7 @@ impl OdeKernel {
                     q.ceil()
                 }
                 .max(1.0);
-                if !(count <= max_steps as f64) {
+                if count > max_steps as f64 {
                     return Err(Error::new(
                         ErrorKind::Limit,
                         format!(
@@ -422,20 +419,24 @@ impl OdeKernel {
             steps::TOO_SMALL => solve(format!(
                 "the step size fell to {}, below what f64 resolves at t = {} \
                  (after {} steps): the problem is probably stiff",
-                fmt(out.h), fmt(out.t), out.accepted
+                fmt(out.h),
+                fmt(out.t),
+                out.accepted
             )),
             steps::BUDGET => solve(format!(
                 "the step budget of {} steps (max_steps) was used up at t = {} of {}; \
                  raise max_steps or loosen rtol/atol",
-                opts.max_steps, fmt(out.t), fmt(opts.t_span.1)
+                opts.max_steps,
+                fmt(out.t),
+                fmt(opts.t_span.1)
             )),
             steps::NOT_FINITE | steps::NOT_FINITE_START => {
                 let which = (0..n)
-                    .find(|&i| !(y[i] - y[i] == 0.0) || !(y[n + i] - y[n + i] == 0.0))
+                    .find(|&i| !y[i].is_finite() || !y[n + i].is_finite())
                     .unwrap_or(0);
                 let (v, d) = (y[which], y[n + which]);
                 let name = &self.state[which];
-                let what = if v - v == 0.0 {
+                let what = if v.is_finite() {
                     format!("{name}' = {}", fmt(d))
                 } else {
                     format!("{name} = {}", fmt(v))

@@ -167,7 +167,9 @@ impl Gen<'_, '_, '_> {
         let bits = fb.ins().bitcast(types::I64, MemFlagsData::new(), t);
         let up = fb.ins().iadd_imm_s(bits, 1);
         let down = fb.ins().iadd_imm_s(bits, -1);
-        let positive = fb.ins().icmp_imm_s(IntCC::SignedGreaterThanOrEqual, bits, 0);
+        let positive = fb
+            .ins()
+            .icmp_imm_s(IntCC::SignedGreaterThanOrEqual, bits, 0);
         let next = fb.ins().select(positive, up, down);
         let zero = fb.ins().f64const(0.0);
         let is_zero = fb.ins().fcmp(FloatCC::Equal, t, zero);
@@ -370,7 +372,9 @@ pub(super) fn compile(p: &Programs<'_>, kind: Kind, jit: JitOptions) -> Result<C
                 g.switch(next);
                 let (a, r) = (g.fb.use_var(acc), g.fb.use_var(rej));
                 let tried = g.fb.ins().iadd(a, r);
-                let spent = g.fb.ins().icmp(IntCC::SignedGreaterThanOrEqual, tried, max_steps);
+                let spent =
+                    g.fb.ins()
+                        .icmp(IntCC::SignedGreaterThanOrEqual, tried, max_steps);
                 let next = g.block();
                 g.fb.ins().brif(spent, budget, &[], next, &[]);
                 g.switch(next);
@@ -423,9 +427,8 @@ pub(super) fn compile(p: &Programs<'_>, kind: Kind, jit: JitOptions) -> Result<C
                 let a = g.fb.use_var(acc);
                 let a = g.fb.ins().iadd_imm_s(a, 1);
                 g.fb.def_var(acc, a);
-                let mut dense = |g: &mut Gen<'_, '_, '_>, te: Value| {
-                    steps::dp5_dense(g, &k, h, t, &y, te)
-                };
+                let mut dense =
+                    |g: &mut Gen<'_, '_, '_>, te: Value| steps::dp5_dense(g, &k, h, t, &y, te);
                 dense_loop(&mut g, t_new, &mut dense, after);
 
                 g.switch(after);

@@ -435,6 +435,7 @@ pub(super) fn rk4_step<O: Ops>(
 }
 
 /// The cubic Hermite interpolant of an RK4 step at `te`.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn hermite<O: Ops>(
     o: &mut O,
     t: O::V,
@@ -594,7 +595,8 @@ pub(super) struct Setup<'a> {
 }
 
 fn finite(v: &[f64]) -> bool {
-    v.iter().all(|x| (x - x) == 0.0)
+    // `x - x == 0` in the compiled code: the same test.
+    v.iter().all(|x| x.is_finite())
 }
 
 /// The reference adaptive Dormand–Prince solve: `y` holds the initial

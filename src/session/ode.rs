@@ -16,10 +16,10 @@ use std::fmt::Write as _;
 use std::sync::Arc;
 use std::time::Instant;
 
+use super::Session;
 use super::report::{Units, run_lines};
 use super::timing::{INTERPRETED, measure};
 use super::values::{Value, room};
-use super::Session;
 use crate::{
     Error, ErrorKind, OdeKernel, OdeMethod, OdeOptions, OdeSolution, OdeSpec, Result, format_f64,
 };
@@ -82,7 +82,10 @@ impl Session {
         if !(v.is_finite() && v >= 1.0 && v.fract() == 0.0) {
             return Err(Error::new(
                 ErrorKind::InvalidValue,
-                format!("{what} must be a whole number of at least 1, got `{}`", text.trim()),
+                format!(
+                    "{what} must be a whole number of at least 1, got `{}`",
+                    text.trim()
+                ),
             ));
         }
         if v > cap {
@@ -245,7 +248,7 @@ impl Session {
             (Some(k), None, OdeMethod::Rk4 { h }) => {
                 // t0 + j·k·h, as the solver computes its grid times.
                 let rows = ((t1 - t0) / (k as f64 * h)).floor();
-                if !(rows < MAX_ROWS) {
+                if rows.is_nan() || rows >= MAX_ROWS {
                     return Err(Error::new(
                         ErrorKind::Limit,
                         format!("every={k} keeps {rows:e} states, more than {MAX_ROWS:e}"),
