@@ -461,6 +461,36 @@ fn targets(tables: &[Table]) -> Vec<Target> {
             want: "≤ 3×",
             met: |r| r <= 3.0,
         },
+        Target {
+            issue: 13,
+            what: "RK45 on Lorenz [0, 20] (rtol 1e-9, atol 1e-12) within 1.3× of a hand-written Rust Dormand–Prince",
+            measured: ratio(unit("ode", "jit", "lorenz"), unit("ode", "rust", "lorenz")),
+            how: "jit time / rust (`dp5_rust`) time".to_string(),
+            want: "≤ 1.3×",
+            met: |r| r <= 1.3,
+        },
+        Target {
+            issue: 13,
+            what: "that Lorenz solve ≥ 200× faster than SciPy's `solve_ivp` RK45",
+            measured: ratio(
+                unit("ode", "scipy_solve_ivp", "lorenz"),
+                unit("ode", "jit", "lorenz"),
+            ),
+            how: "scipy_solve_ivp time / jit time".to_string(),
+            want: "≥ 200×",
+            met: |r| r >= 200.0,
+        },
+        Target {
+            issue: 13,
+            what: "10,000-member ODE ensemble on 2 threads ≥ 1.8× faster than on 1",
+            measured: ratio(
+                unit("ode_ensemble", "jit_serial", "10000"),
+                unit("ode_ensemble", "jit_2_threads", "10000"),
+            ),
+            how: "jit_serial time / jit_2_threads time".to_string(),
+            want: "≥ 1.8×",
+            met: |r| r >= 1.8,
+        },
     ]
 }
 
@@ -699,6 +729,9 @@ fn main() {
         Box::new(|| merge(stories::parallel(1_000), stories::parallel(10_000_000))),
         Box::new(quadpair::quad),
         Box::new(quadpair::pairwise),
+        // Issue 13: ODE solves (benches/support/ode.rs).
+        Box::new(support::ode::lorenz),
+        Box::new(|| support::ode::ensemble(10_000)),
     ];
     let mut tables: Vec<Table> = builders.iter().map(|b| time_story(b(), budget)).collect();
     tables.push(time_story(exprset::story(&checked), budget));

@@ -10,7 +10,8 @@ use crate::interp;
 use crate::ir::{Program, lower::lower, passes, print};
 use crate::jit::{self, JitOptions, Listing, ScalarCode};
 use crate::kernels::{
-    self, GridKernel, MapKernel, Recurrence, RecurrenceSpec, Reduce, ReduceKernel,
+    self, GridKernel, MapKernel, OdeKernel, OdeSpec, Recurrence, RecurrenceSpec, Reduce,
+    ReduceKernel,
 };
 use crate::kernels::{PairwiseKernel, QuadKernel, QuadRule};
 use crate::limits::Limits;
@@ -358,6 +359,98 @@ impl Engine {
             }
         };
         Ok(self.pairwise(f, how, finish)?.with_symmetric(true))
+    }
+
+    /// Compiles an ODE system (see [`OdeSpec`]); the solver code is
+    /// compiled on the first solve of each method.
+    ///
+    /// Errors before any code runs: no state, a state without a right-hand
+    /// side (or a right-hand side without a state), a name given twice
+    /// (`t` is the time), an unknown name in a formula (with its position),
+    /// more than [`MAX_ODE_STATES`](crate::MAX_ODE_STATES) states.
+    pub fn ode(&self, spec: OdeSpec<'_>) -> Result<OdeKernel> {
+        if spec.state.is_empty() {
+            return Err(Error::new(
+                ErrorKind::ArgumentCount,
+                "an ODE system needs at least one state variable",
+            ));
+        }
+        if let Some(v) = spec.state.get(spec.rhs.len()) {
+            return Err(Error::new(
+                ErrorKind::ArgumentCount,
+                format!("the state variable `{v}` has no right-hand side"),
+            ));
+        }
+        if spec.rhs.len() > spec.state.len() {
+            return Err(Error::new(
+                ErrorKind::ArgumentCount,
+                format!(
+                    "{} right-hand sides for {} state variables",
+                    spec.rhs.len(),
+                    spec.state.len()
+                ),
+            ));
+        }
+        if spec.state.len() > kernels::MAX_ODE_STATES {
+            return Err(Error::new(
+                ErrorKind::Limit,
+                format!(
+                    "{} state variables; an ODE system has at most {}",
+                    spec.state.len(),
+                    kernels::MAX_ODE_STATES
+                ),
+            ));
+        }
+        let mut all: Vec<&str> = spec.state.to_vec();
+        all.push("t");
+        all.extend(spec.params);
+        all.extend(spec.define.iter().map(|d| d.0));
+        for (k, name) in all.iter().enumerate() {
+            crate::bind::check_name(name)?;
+            if all[..k].contains(name) {
+                let what = if *name == "t" {
+                    " (`t` is the time)"
+                } else {
+                    ""
+                };
+                return Err(Error::new(
+                    ErrorKind::DuplicateName,
+                    format!("`{name}` is given twice{what}"),
+                ));
+            }
+        }
+        let mut defs: Vec<(&str, Program)> = Vec::new();
+        for (name, formula) in spec.define {
+            let mut p = self.lower(formula)?;
+            for (earlier, value) in &defs {
+                p = p.substitute(earlier, value);
+            }
+            defs.push((name, p));
+        }
+        let mut rhs = Vec::with_capacity(spec.rhs.len());
+        for formula in spec.rhs {
+            let mut p = self.lower(formula)?;
+            for (name, value) in &defs {
+                p = p.substitute(name, value);
+            }
+            rhs.push(p);
+        }
+        let program = self.rewrite(Program::merge(&rhs));
+        let args = &all[..all.len() - spec.define.len()];
+        let slots = bind(&program, args)?;
+        // The step-control formulas, unrewritten: both sides evaluate the
+        // same `pow` (see `kernels::ode_steps`).
+        let factor = self.lower(kernels::ode_factor_formula())?;
+        let first = self.lower(kernels::ode_first_formula())?;
+        Ok(OdeKernel::new(
+            program,
+            factor,
+            first,
+            slots,
+            spec.state.iter().map(|s| Arc::from(*s)).collect(),
+            spec.params.iter().map(|p| Arc::from(*p)).collect(),
+            self.jit,
+        ))
     }
 
     /// Compiles `formula` over a `dims`-dimensional index space (1 or 2):

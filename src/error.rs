@@ -74,6 +74,9 @@ pub enum ErrorKind {
     Registration,
     /// Cranelift rejected the generated code; this is a bug in exprjit.
     Codegen,
+    /// An ODE solve stopped: the step size collapsed (probably stiff), the
+    /// step budget ran out, or the state became NaN or infinite.
+    Solve,
 }
 
 /// An exprjit error: a kind, a message in words, and where it applies.

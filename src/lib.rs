@@ -22,9 +22,10 @@
 //!   over [`Input`] arrays or broadcast scalars), [`ReduceKernel`]
 //!   ([`Reduce`]: sum, min, max), [`Recurrence`] (from a
 //!   [`RecurrenceSpec`], keeping states as [`Keep`] says, into a
-//!   [`Trajectory`]), [`GridKernel`], [`QuadKernel`] (integrals per
-//!   element, [`QuadRule`]) and [`PairwiseKernel`] (row pairs of two
-//!   matrices); [`Parallel`] says how they use
+//!   [`Trajectory`]), [`GridKernel`], [`OdeKernel`] (an [`OdeSpec`]
+//!   solved by [`OdeMethod`] RK4 or adaptive RK45 into an [`OdeSolution`]),
+//!   [`QuadKernel`] (integrals per element, [`QuadRule`]) and
+//!   [`PairwiseKernel`] (row pairs of two matrices); [`Parallel`] says how they use
 //!   threads, and parallel results equal serial ones.
 //! - Every failure is an [`Error`] with an [`ErrorKind`], and a [`Span`]
 //!   with a caret for errors in formula text.
@@ -59,6 +60,9 @@ pub use kernels::{Compare, PairwiseKernel, QuadKernel, QuadRule, QuadStatus, Qua
 pub use kernels::{
     GridKernel, Input, Keep, MapKernel, Parallel, Recurrence, RecurrenceSpec, Reduce, ReduceKernel,
     Trajectory,
+};
+pub use kernels::{
+    MAX_ODE_STATES, OdeKernel, OdeMethod, OdeOptions, OdeSolution, OdeSpec, OdeStats,
 };
 pub use limits::Limits;
 pub use math::MathMode;

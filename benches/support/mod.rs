@@ -8,4 +8,5 @@
 #[macro_use]
 pub mod peers;
 pub mod exprset;
+pub mod ode;
 pub mod stories;

@@ -15,6 +15,8 @@
 //!   adaptive Gauss–Kronrod); its twin is `QuadKernel::run_reference`.
 //! - [`PairwiseKernel`]: a formula of two rows' elements reduced over the
 //!   columns, for every pair of rows; its twin is `run_reference`.
+//! - [`OdeKernel`]: an ODE system solved by RK4 or adaptive Dormand–Prince,
+//!   the whole stepping loop in one compiled call; ensembles in parallel.
 //!
 //! Parallel runs split the index range into chunks of [`CHUNK`] elements,
 //! a size fixed independently of the thread count, so parallel results are
@@ -24,6 +26,9 @@ mod body;
 mod grid;
 mod loops;
 mod map;
+mod ode;
+mod ode_codegen;
+mod ode_steps;
 mod pairwise;
 mod pairwise_codegen;
 mod quad;
@@ -38,6 +43,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 pub use grid::GridKernel;
 pub use map::MapKernel;
+pub use ode::{MAX_ODE_STATES, OdeKernel, OdeMethod, OdeOptions, OdeSolution, OdeSpec, OdeStats};
 pub use pairwise::{Compare, PairwiseKernel};
 pub(crate) use quad::check_rule as quad_check_rule;
 pub use quad::{QuadKernel, QuadRule, QuadStatus, Quadrature};
@@ -46,6 +52,16 @@ pub use recurrence::{Keep, Recurrence, RecurrenceSpec, Trajectory};
 pub use reduce::{Reduce, ReduceKernel};
 
 use crate::error::{Error, ErrorKind, Result};
+
+/// The step-factor formula of the ODE solvers (`0.9*err^(-0.2)`).
+pub(crate) fn ode_factor_formula() -> &'static str {
+    ode_steps::FACTOR_FORMULA
+}
+
+/// The first-step formula of the ODE solvers (`(0.01/d)^0.2`).
+pub(crate) fn ode_first_formula() -> &'static str {
+    ode_steps::FIRST_FORMULA
+}
 
 /// Elements per parallel chunk. Fixed, so that the split (and a
 /// reduction's order) does not depend on the thread count.

@@ -7,12 +7,14 @@
 //! completion); `values` (values, summaries, fallible allocation),
 //! `constructors` (`linspace`, `arange`, `rand`, `randn`), `reductions`
 //! (`sum`, `mean`, `minof`, `maxof`), `timed` (`:time`, `:compare`),
-//! `runs` (`:recur`, `:grid`, `:sweep`), `quad` (`:quad`), [`timing`] (the one timing
+//! `runs` (`:recur`, `:grid`, `:sweep`), `ode` (`:ode`), `quad` (`:quad`),
+//! [`timing`] (the one timing
 //! routine), `report` (timing reports as text and JSON), `help`, `script`
 //! (errors located in a script's lines) and `svg` (the sweep's plot).
 
 mod constructors;
 mod help;
+mod ode;
 mod quad;
 mod reductions;
 mod report;
@@ -77,6 +79,15 @@ const COMMANDS: &[Command] = &[
                              helper definitions =; i is the step index); every=K keeps
                              every K-th state in y_path",
         run: |s, rest| s.recur(rest).map(Reply::Text),
+    },
+    Command {
+        names: &["ode"],
+        help: "  :ode y' = F ; y(0) = 1 ; t = 0 .. 1 [; rtol=1e-9 ; atol=1e-12]
+                             an ODE system solved in compiled code (adaptive rk45, or
+                             method=rk4 ; h=0.001); other names are session scalars;
+                             every=K (rk4) or t_eval=N keep states in y_path, t_path;
+                             :time :ode … times it",
+        run: |s, rest| s.ode(rest).map(Reply::Text),
     },
     Command {
         names: &["grid"],

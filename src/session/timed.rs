@@ -66,6 +66,9 @@ impl TimeOptions<'_> {
 impl Session {
     /// `:time [options] FORMULA`.
     pub(super) fn time_command(&self, text: &str) -> Result<String> {
+        if let Some(rest) = text.trim_start().strip_prefix(":ode") {
+            return self.ode_time(rest);
+        }
         self.time(&TimeOptions::parse(text)?).map(|r| r.text())
     }
 
