@@ -67,7 +67,7 @@ def _formula(text):
     return f
 
 
-def _lookup(text, names, kwargs, local_dict, global_dict, depth):
+def _lookup(text, names, kwargs, local_dict, global_dict, depth, index=()):
     """The values of `names`: from kwargs, else local_dict/global_dict,
     else the caller's frame (`depth` frames up)."""
     if local_dict is None or global_dict is None:
@@ -95,7 +95,7 @@ def _lookup(text, names, kwargs, local_dict, global_dict, depth):
         # Compiling without the missing names raises the FormulaError with
         # a caret under the first one.
         found = [n for n in names if n not in missing]
-        Formula(text, found)
+        Formula(text, found + list(index))
         raise FormulaError(f"no value for {', '.join(missing)}")  # pragma: no cover
     return values
 
@@ -159,5 +159,5 @@ def grid(text, shape, *, threads=None, **params):
     """
     index = ("i", "j") if not isinstance(shape, int) and len(shape) == 2 else ("i",)
     names = [n for n in _exprjit.variables(text) if n not in index]
-    values = _lookup(text, names, params, None, None, 1)
+    values = _lookup(text, names, params, None, None, 1, index)
     return _exprjit.grid(text, shape, names, values, threads)

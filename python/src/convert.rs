@@ -11,7 +11,7 @@
 //! - an array with one element is a broadcast scalar;
 //! - anything else (other dtypes, strided views and transposes, arrays
 //!   of a smaller broadcast shape) is copied once into a contiguous
-//!   float64 array of the full shape (`numpy.ascontiguousarray` /
+//!   aligned float64 array of the full shape (`numpy.require` /
 //!   `numpy.broadcast_to`).
 
 use exprjit::Input;
@@ -34,11 +34,10 @@ fn numpy_fn<'py>(
 }
 
 static EMPTY: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
-static ASCONTIGUOUS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 static BROADCAST_TO: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 static ASARRAY: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+static REQUIRE: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 static FLOAT64: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
-static GENERIC: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 
 /// One input as given: a scalar, or a float64 array of any layout.
 pub enum Raw<'py> {
@@ -116,7 +115,8 @@ fn array_input<'py>(name: &str, arr: &Bound<'py, PyUntypedArray>) -> PyResult<Ra
     match dtype.kind() {
         b'b' | b'i' | b'u' | b'f' => {
             let float64 = numpy_fn(py, &FLOAT64, "float64")?;
-            let converted = numpy_fn(py, &ASCONTIGUOUS, "ascontiguousarray")?
+            // `asarray` keeps 0-d arrays 0-d (`ascontiguousarray` would not).
+            let converted = numpy_fn(py, &ASARRAY, "asarray")?
                 .call1((arr, float64))?
                 .cast_into::<PyArrayDyn<f64>>()?;
             Ok(Raw::Array(converted))
@@ -138,7 +138,6 @@ pub fn input<'py>(name: &str, obj: &Bound<'py, PyAny>) -> PyResult<Raw<'py>> {
     let py = obj.py();
     // NumPy scalars (np.float32(1), np.complex128(1j), …) and sequences go
     // through numpy.asarray, so their dtype is checked like an array's.
-    let _ = numpy_fn(py, &GENERIC, "generic")?;
     let arr = numpy_fn(py, &ASARRAY, "asarray")?
         .call1((obj,))
         .map_err(|e| {
@@ -218,8 +217,11 @@ pub fn prepare<'py>(names: &[&str], values: Vec<Raw<'py>>) -> PyResult<Prepared<
                         numpy_fn(py, &BROADCAST_TO, "broadcast_to")?
                             .call1((a, shape.clone()))?
                     };
-                    let copy = numpy_fn(py, &ASCONTIGUOUS, "ascontiguousarray")?
-                        .call1((full, float64))?
+                    // `numpy.require(…, "CA")`: C-contiguous and aligned
+                    // (`ascontiguousarray` keeps a misaligned buffer, as a
+                    // chunk unpickled by Dask can be).
+                    let copy = numpy_fn(py, &REQUIRE, "require")?
+                        .call1((full, float64, "CA"))?
                         .cast_into::<PyArrayDyn<f64>>()?;
                     Arg::Array(copy.try_readonly()?)
                 }
