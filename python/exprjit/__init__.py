@@ -16,6 +16,10 @@ interrupts long runs. Results do not depend on the thread count.
 
 import sys as _sys
 
+# NumPy is imported with the package (as numexpr does), not on the first
+# call: its import (~50-100 ms) would otherwise land in the first result.
+import numpy as _np  # noqa: F401
+
 from . import _exprjit
 from ._exprjit import (
     Formula,

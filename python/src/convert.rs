@@ -16,8 +16,8 @@
 
 use exprjit::Input;
 use numpy::{
-    BorrowError,     PyArrayDescrMethods, PyArrayDyn, PyArrayMethods, PyReadonlyArrayDyn, PyReadwriteArrayDyn,
-    PyUntypedArray, PyUntypedArrayMethods,
+    BorrowError, PyArrayDescrMethods, PyArrayDyn, PyArrayMethods, PyReadonlyArrayDyn,
+    PyReadwriteArrayDyn, PyUntypedArray, PyUntypedArrayMethods,
 };
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
@@ -130,10 +130,14 @@ pub fn input<'py>(name: &str, obj: &Bound<'py, PyAny>) -> PyResult<Raw<'py>> {
     if let Ok(arr) = obj.cast::<PyUntypedArray>() {
         return array_input(name, arr);
     }
-    if obj.is_instance_of::<PyFloat>() || obj.is_instance_of::<PyInt>() || obj.is_instance_of::<PyBool>() {
-        return obj.extract::<f64>().map(Raw::Scalar).map_err(|e| {
-            PyTypeError::new_err(format!("`{name}`: {}", e.value(obj.py())))
-        });
+    if obj.is_instance_of::<PyFloat>()
+        || obj.is_instance_of::<PyInt>()
+        || obj.is_instance_of::<PyBool>()
+    {
+        return obj
+            .extract::<f64>()
+            .map(Raw::Scalar)
+            .map_err(|e| PyTypeError::new_err(format!("`{name}`: {}", e.value(obj.py()))));
     }
     let py = obj.py();
     // NumPy scalars (np.float32(1), np.complex128(1j), …) and sequences go
@@ -143,7 +147,10 @@ pub fn input<'py>(name: &str, obj: &Bound<'py, PyAny>) -> PyResult<Raw<'py>> {
         .map_err(|e| {
             PyTypeError::new_err(format!(
                 "`{name}` is a {} that NumPy cannot read as an array: {}",
-                obj.get_type().name().map(|n| n.to_string()).unwrap_or_default(),
+                obj.get_type()
+                    .name()
+                    .map(|n| n.to_string())
+                    .unwrap_or_default(),
                 e.value(py)
             ))
         })?;
@@ -171,7 +178,9 @@ pub fn broadcast(names: &[&str], shapes: &[Option<Vec<usize>>]) -> PyResult<Vec<
                 continue;
             }
             let first = from[pad + d].map_or("?", |j| names[j]);
-            let first_shape = from[pad + d].and_then(|j| shapes[j].clone()).unwrap_or_default();
+            let first_shape = from[pad + d]
+                .and_then(|j| shapes[j].clone())
+                .unwrap_or_default();
             return Err(PyValueError::new_err(format!(
                 "shapes do not broadcast: `{first}` has shape {:?}, `{}` has shape {:?}",
                 first_shape, names[k], shape
@@ -214,8 +223,7 @@ pub fn prepare<'py>(names: &[&str], values: Vec<Raw<'py>>) -> PyResult<Prepared<
                     let full = if a.shape() == shape.as_slice() {
                         a.into_any()
                     } else {
-                        numpy_fn(py, &BROADCAST_TO, "broadcast_to")?
-                            .call1((a, shape.clone()))?
+                        numpy_fn(py, &BROADCAST_TO, "broadcast_to")?.call1((a, shape.clone()))?
                     };
                     // `numpy.require(…, "CA")`: C-contiguous and aligned
                     // (`ascontiguousarray` keeps a misaligned buffer, as a
@@ -249,11 +257,14 @@ pub fn check_out<'py>(
     out: &Bound<'py, PyAny>,
     shape: &[usize],
 ) -> PyResult<Bound<'py, PyArrayDyn<f64>>> {
-    let arr = out.cast::<PyUntypedArray>().map_err(|_| {
-        PyTypeError::new_err("`out` must be a NumPy float64 array")
-    })?;
+    let arr = out
+        .cast::<PyUntypedArray>()
+        .map_err(|_| PyTypeError::new_err("`out` must be a NumPy float64 array"))?;
     let f = arr.cast::<PyArrayDyn<f64>>().map_err(|_| {
-        PyTypeError::new_err(format!("`out` has dtype {}; it must be float64", arr.dtype()))
+        PyTypeError::new_err(format!(
+            "`out` has dtype {}; it must be float64",
+            arr.dtype()
+        ))
     })?;
     if f.shape() != shape {
         return Err(PyValueError::new_err(format!(

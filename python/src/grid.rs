@@ -1,13 +1,18 @@
 //! `exprjit.grid`: a formula over a 1-D index `i` or a 2-D index `(i, j)`.
 
-use exprjit::Engine;
+use exprjit::{Engine, GridKernel};
 use numpy::{PyArrayMethods, PyUntypedArrayMethods};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 
+use crate::cache::Cache;
 use crate::convert::{self, Raw};
 use crate::errors::IntoPy;
 use crate::run;
+
+/// Grid kernels by (formula, dimensions, parameter names, threads).
+type Key = (String, usize, Vec<String>, usize);
+static KERNELS: Cache<Key, GridKernel> = Cache::new();
 
 /// Fills an array of `shape` (an int or a 1- or 2-tuple) with the formula
 /// at every index. See `exprjit.grid` in python/exprjit/__init__.py.
@@ -38,9 +43,14 @@ pub fn grid<'py>(
     for (name, v) in names.iter().zip(&values) {
         match convert::input(name, v)? {
             Raw::Scalar(x) => params.push(x),
-            Raw::Array(a) if a.shape().iter().product::<usize>() == 1 => {
-                params.push(a.readonly().as_array().iter().next().copied().unwrap_or(f64::NAN))
-            }
+            Raw::Array(a) if a.shape().iter().product::<usize>() == 1 => params.push(
+                a.readonly()
+                    .as_array()
+                    .iter()
+                    .next()
+                    .copied()
+                    .unwrap_or(f64::NAN),
+            ),
             Raw::Array(_) => {
                 return Err(PyTypeError::new_err(format!(
                     "the grid parameter `{name}` must be a scalar, not an array"
@@ -49,18 +59,27 @@ pub fn grid<'py>(
         }
     }
     let name_refs: Vec<&str> = names.iter().map(String::as_str).collect();
-    let kernel = Engine::new()
-        .grid(text, dims.len(), &name_refs)
-        .py_err(py)?
-        .with_parallel(run::parallel(threads));
+    let key = (
+        text.to_string(),
+        dims.len(),
+        names.clone(),
+        run::thread_key(threads),
+    );
+    let kernel = KERNELS
+        .get_or_build(key, || {
+            Engine::new()
+                .grid(text, dims.len(), &name_refs)
+                .map(|k| k.with_parallel(run::parallel(threads)))
+        })
+        .py_err(py)?;
     let (rows, cols) = if dims.len() == 2 {
         (dims[0], dims[1])
     } else {
         (1, dims[0])
     };
-    let n = rows.checked_mul(cols).ok_or_else(|| {
-        PyValueError::new_err(format!("a {rows} × {cols} grid is too large"))
-    })?;
+    let n = rows
+        .checked_mul(cols)
+        .ok_or_else(|| PyValueError::new_err(format!("a {rows} × {cols} grid is too large")))?;
     let out = convert::empty(py, &dims)?;
     {
         let mut rw = out.readwrite();

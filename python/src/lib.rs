@@ -3,12 +3,14 @@
 //! One module per job: [`errors`] (exprjit errors as Python exceptions),
 //! [`convert`] (NumPy inputs and outputs), [`run`] (threads, the GIL and
 //! Ctrl-C), [`formula`] (`compile` / `Formula`, also what `evaluate` calls),
-//! [`recurrence`] and [`grid`]. The Python layer
+//! [`recurrence`] and [`grid`] (their compiled kernels kept in
+//! [`cache`]). The Python layer
 //! (`python/exprjit/__init__.py`) adds `evaluate`'s caller-frame name
 //! lookup and its cache of compiled formulas.
 //!
 //! Only the public API of the `exprjit` crate is used.
 
+mod cache;
 mod convert;
 mod errors;
 mod formula;

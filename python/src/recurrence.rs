@@ -8,12 +8,28 @@ use pyo3::exceptions::{PyMemoryError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
+use crate::cache::Cache;
 use crate::convert::{self, Arg, Raw};
 use crate::errors::IntoPy;
 use crate::run::{self, STEP_PIECE};
 
+/// Recurrences by (states, updates, definitions, parameter names, input
+/// names, threads).
+type Key = (
+    Vec<String>,
+    Vec<String>,
+    Vec<(String, String)>,
+    Vec<String>,
+    Vec<String>,
+    usize,
+);
+static KERNELS: Cache<Key, Recurrence> = Cache::new();
+
 /// `(name, value)` pairs of a dict with string keys.
-fn pairs<'py>(d: Option<&Bound<'py, PyDict>>, what: &str) -> PyResult<Vec<(String, Bound<'py, PyAny>)>> {
+fn pairs<'py>(
+    d: Option<&Bound<'py, PyDict>>,
+    what: &str,
+) -> PyResult<Vec<(String, Bound<'py, PyAny>)>> {
     let Some(d) = d else { return Ok(Vec::new()) };
     d.iter()
         .map(|(k, v)| {
@@ -34,9 +50,8 @@ fn formula_text(name: &str, what: &str, v: &Bound<'_, PyAny>) -> PyResult<String
 /// A `Vec` of `n` values, or `MemoryError`.
 fn room(n: usize, what: &str) -> PyResult<Vec<f64>> {
     let mut v = Vec::new();
-    v.try_reserve_exact(n).map_err(|_| {
-        PyMemoryError::new_err(format!("cannot allocate {n} values for {what}"))
-    })?;
+    v.try_reserve_exact(n)
+        .map_err(|_| PyMemoryError::new_err(format!("cannot allocate {n} values for {what}")))?;
     Ok(v)
 }
 
@@ -116,23 +131,36 @@ pub fn recurrence<'py>(
         input_arrays.push(p);
     }
 
-    let str_refs = |v: &[String]| -> Vec<String> { v.to_vec() };
     let state_r: Vec<&str> = state.iter().map(String::as_str).collect();
     let update_r: Vec<&str> = update_text.iter().map(String::as_str).collect();
-    let define_r: Vec<(&str, &str)> = defines.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    let define_r: Vec<(&str, &str)> = defines
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
     let params_r: Vec<&str> = param_names.iter().map(String::as_str).collect();
     let inputs_r: Vec<&str> = input_names.iter().map(String::as_str).collect();
-    let _ = str_refs;
-    let rec = Engine::new()
-        .recurrence(RecurrenceSpec {
-            state: &state_r,
-            update: &update_r,
-            define: &define_r,
-            params: &params_r,
-            inputs: &inputs_r,
+    let key = (
+        state.clone(),
+        update_text.clone(),
+        defines.clone(),
+        param_names.clone(),
+        input_names.clone(),
+        run::thread_key(threads),
+    );
+    let rec = KERNELS
+        .get_or_build(key, || {
+            Engine::new()
+                .recurrence(RecurrenceSpec {
+                    state: &state_r,
+                    update: &update_r,
+                    define: &define_r,
+                    params: &params_r,
+                    inputs: &inputs_r,
+                })
+                .map(|r| r.with_parallel(run::parallel(threads)))
         })
-        .py_err(py)?
-        .with_parallel(run::parallel(threads));
+        .py_err(py)?;
+    let rec: &Recurrence = &rec;
 
     let mut names: Vec<&str> = state_r.clone();
     names.extend(&params_r);
@@ -140,7 +168,9 @@ pub fn recurrence<'py>(
     let input_slices: Vec<&[f64]> = input_arrays
         .iter()
         .map(|p| match &p.args[0] {
-            Arg::Array(a) => a.as_slice().map_err(|e| PyValueError::new_err(e.to_string())),
+            Arg::Array(a) => a
+                .as_slice()
+                .map_err(|e| PyValueError::new_err(e.to_string())),
             Arg::Scalar(_) => Err(PyValueError::new_err("a per-step input has one value")),
         })
         .collect::<PyResult<_>>()?;
@@ -153,7 +183,7 @@ pub fn recurrence<'py>(
                  parameters (an ensemble) only the last states are returned",
             ));
         }
-        return ensemble(py, &rec, &state, &prepared, w, &input_slices, steps);
+        return ensemble(py, rec, &state, &prepared, w, &input_slices, steps);
     }
     let values = prepared.scalars().unwrap_or_default();
     let (initial, pvals) = values.split_at(w);
@@ -172,7 +202,8 @@ pub fn recurrence<'py>(
             }
             // Arguments are checked even for zero steps.
             if steps == 0 {
-                rec.run_from(0, &s, pvals, &input_slices, 0, Keep::Last).py_err(py)?;
+                rec.run_from(0, &s, pvals, &input_slices, 0, Keep::Last)
+                    .py_err(py)?;
             }
             if w == 1 {
                 return Ok(s[0].into_pyobject(py)?.into_any());
@@ -188,9 +219,9 @@ pub fn recurrence<'py>(
                 return Err(PyValueError::new_err("`every` must be at least 1"));
             }
             let rows = steps / k;
-            let total = (rows + 1).checked_mul(w).ok_or_else(|| {
-                PyMemoryError::new_err("the kept states do not fit in memory")
-            })?;
+            let total = (rows + 1)
+                .checked_mul(w)
+                .ok_or_else(|| PyMemoryError::new_err("the kept states do not fit in memory"))?;
             let mut kept = room(total, "the kept states")?;
             kept.extend_from_slice(initial);
             let mut s = initial.to_vec();

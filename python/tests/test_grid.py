@@ -37,3 +37,11 @@ def test_grid_errors():
         exprjit.grid("i", (2, 2, 2))
     with pytest.raises(exprjit.FormulaError):
         exprjit.grid("i*j", 5)  # j is not an index of a 1-D grid
+
+
+def test_cached_kernels_take_new_parameter_values():
+    # The compiled kernel is kept by formula; values are per call.
+    a = exprjit.grid("i*h", 3, h=1.0)
+    b = exprjit.grid("i*h", 3, h=2.0)
+    np.testing.assert_array_equal(a, [0, 1, 2])
+    np.testing.assert_array_equal(b, [0, 2, 4])

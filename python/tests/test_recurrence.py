@@ -102,3 +102,11 @@ def test_bad_arguments_are_errors_naming_them():
         exprjit.recurrence({"y": 3}, init={"y": 1.0}, steps=1)
     with pytest.raises(MemoryError):
         exprjit.recurrence({"y": "y"}, init={"y": 1.0}, steps=10**18, every=1)
+
+
+def test_cached_recurrences_take_new_values():
+    # The compiled recurrence is kept by its formulas; values are per call.
+    upd = {"y": "y*a + u"}
+    one = exprjit.recurrence(upd, init={"y": 1.0}, steps=3, params={"a": 2.0}, inputs={"u": np.zeros(3)})
+    two = exprjit.recurrence(upd, init={"y": 3.0}, steps=3, params={"a": 1.0}, inputs={"u": np.ones(3)})
+    assert (one, two) == (8.0, 6.0)
