@@ -42,6 +42,7 @@ pub struct Formula {
 
 impl Formula {
     fn map_kernel(&self, py: Python<'_>, threads: Option<usize>) -> PyResult<Arc<MapKernel>> {
+        run::check_threads(threads)?;
         let key = run::thread_key(threads);
         let mut k = self.kernels.lock().unwrap_or_else(|p| p.into_inner());
         if let Some((_, m)) = k.maps.iter().find(|(t, _)| *t == key) {
@@ -64,6 +65,7 @@ impl Formula {
         how: Reduce,
         threads: Option<usize>,
     ) -> PyResult<Arc<ReduceKernel>> {
+        run::check_threads(threads)?;
         let key = run::thread_key(threads);
         let mut k = self.kernels.lock().unwrap_or_else(|p| p.into_inner());
         if let Some((_, _, r)) = k.reductions.iter().find(|(h, t, _)| *h == how && *t == key) {

@@ -26,6 +26,7 @@ pub fn grid<'py>(
     values: Vec<Bound<'py, PyAny>>,
     threads: Option<usize>,
 ) -> PyResult<Bound<'py, PyAny>> {
+    run::check_threads(threads)?;
     let dims: Vec<usize> = if let Ok(n) = shape.extract::<usize>() {
         vec![n]
     } else {

@@ -82,6 +82,7 @@ pub fn recurrence<'py>(
     every: Option<usize>,
     threads: Option<usize>,
 ) -> PyResult<Bound<'py, PyAny>> {
+    run::check_threads(threads)?;
     let updates = pairs(Some(update), "update")?;
     let state: Vec<String> = updates.iter().map(|(k, _)| k.clone()).collect();
     let update_text: Vec<String> = updates

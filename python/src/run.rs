@@ -9,6 +9,7 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use exprjit::Parallel;
+use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 
 /// The module-wide default for `threads=` (0: one per core).
@@ -30,6 +31,20 @@ pub const DETACH_MIN: usize = 1 << 14;
 /// reads it).
 static INSIDE: AtomicUsize = AtomicUsize::new(0);
 static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+/// The most threads a call may ask for (a typo such as `threads=10**6`
+/// is a `ValueError`, not a million threads).
+pub const MAX_THREADS: usize = 1024;
+
+/// Checks a `threads=` value.
+pub fn check_threads(threads: Option<usize>) -> PyResult<()> {
+    match threads {
+        Some(n) if n > MAX_THREADS => Err(PyValueError::new_err(format!(
+            "threads={n} is more than {MAX_THREADS}; use 0 or None for one per core"
+        ))),
+        _ => Ok(()),
+    }
+}
 
 /// How a call with `threads` (None: the module default) runs in parallel.
 pub fn parallel(threads: Option<usize>) -> Parallel {
@@ -71,8 +86,9 @@ pub fn detached<T: Send>(py: Python<'_>, work: usize, f: impl FnOnce() -> T + Se
 /// previous setting. Results do not depend on it.
 #[pyfunction]
 #[pyo3(signature = (n=None))]
-pub fn set_num_threads(n: Option<usize>) -> usize {
-    DEFAULT_THREADS.swap(n.unwrap_or(0), Ordering::Relaxed)
+pub fn set_num_threads(n: Option<usize>) -> PyResult<usize> {
+    check_threads(n)?;
+    Ok(DEFAULT_THREADS.swap(n.unwrap_or(0), Ordering::Relaxed))
 }
 
 /// The default number of threads (0: one per core).

@@ -111,3 +111,13 @@ def test_set_num_threads_returns_the_previous_setting():
         assert exprjit.get_num_threads() == 2
     finally:
         exprjit.set_num_threads(old)
+
+
+def test_absurd_thread_counts_are_errors():
+    f = exprjit.compile("x+1")
+    with pytest.raises(ValueError, match="threads"):
+        f(np.zeros(3), threads=10**6)
+    with pytest.raises(ValueError, match="threads"):
+        exprjit.set_num_threads(10**6)
+    with pytest.raises(ValueError, match="threads"):
+        exprjit.grid("i", 3, threads=5000)
