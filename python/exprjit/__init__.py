@@ -47,18 +47,21 @@ _CACHE_MAX = 256
 _MISSING = object()
 
 
-def compile(text, args=None):
+def compile(text, args=None, *, math="fast", rewrites=True):
     """Compile `text` once, to call many times.
 
     `args` lists the argument names in call order (default: the formula's
     variables in order of first appearance). Both `**` and `^` are powers.
-    Returns a `Formula`; raises `FormulaError` for a bad formula.
+    `math="libm"` uses the C library's functions instead of exprjit's
+    inline ones (within 1 ulp); `rewrites=False` compiles the formula as
+    typed. Returns a `Formula` (it pickles with its settings); raises
+    `FormulaError` for a bad formula.
 
         >>> f = exprjit.compile("a*x + b", ["x", "a", "b"])
         >>> f(2.0, 3.0, 1.0)
         7.0
     """
-    return Formula(text, args)
+    return Formula(text, args, math, rewrites)
 
 
 def _formula(text):

@@ -4,7 +4,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use exprjit::{Compiled, Engine, Input, MapKernel, Reduce, ReduceKernel};
+use exprjit::{Compiled, Engine, Input, MapKernel, MathMode, Reduce, ReduceKernel};
 use numpy::PyArrayMethods;
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
@@ -33,6 +33,8 @@ struct Kernels {
 #[pyclass(module = "exprjit", frozen)]
 pub struct Formula {
     text: String,
+    math: MathMode,
+    rewrites: bool,
     args: Vec<String>,
     rewritten: String,
     engine: Engine,
@@ -239,10 +241,29 @@ fn run_map(
 impl Formula {
     /// Compiles `text`; `args` are the argument names in call order
     /// (default: the formula's variables in order of first appearance).
+    ///
+    /// `math` is `"fast"` (exprjit's inline algorithms, within 1 ulp; the
+    /// default) or `"libm"` (the C library); `rewrites=False` compiles the
+    /// formula as typed (no `x^3` → `x*(x*x)`, no constant folding).
     #[new]
-    #[pyo3(signature = (text, args=None))]
-    fn new(py: Python<'_>, text: &str, args: Option<&Bound<'_, PyAny>>) -> PyResult<Formula> {
-        let engine = Engine::new();
+    #[pyo3(signature = (text, args=None, math="fast", rewrites=true))]
+    fn new(
+        py: Python<'_>,
+        text: &str,
+        args: Option<&Bound<'_, PyAny>>,
+        math: &str,
+        rewrites: bool,
+    ) -> PyResult<Formula> {
+        let mode = match math {
+            "fast" => MathMode::Fast,
+            "libm" => MathMode::Libm,
+            other => {
+                return Err(PyValueError::new_err(format!(
+                    "math={other:?}: use \"fast\" or \"libm\""
+                )));
+            }
+        };
+        let engine = Engine::new().with_math(mode).with_rewrites(rewrites);
         let expr = engine.parse(text).py_err(py)?;
         let args: Vec<String> = match args {
             None => expr.variables().into_iter().map(String::from).collect(),
@@ -257,6 +278,8 @@ impl Formula {
         };
         let scalar = expr.compile(&args).py_err(py)?;
         Ok(Formula {
+            math: mode,
+            rewrites,
             text: text.to_string(),
             rewritten: expr.rewritten(),
             args,
@@ -284,21 +307,39 @@ impl Formula {
         &self.rewritten
     }
 
+    /// `"fast"` or `"libm"`.
+    #[getter]
+    fn math(&self) -> &'static str {
+        self.math.name()
+    }
+
     fn __repr__(&self) -> String {
         let args: Vec<String> = self.args.iter().map(|a| format!("'{a}'")).collect();
+        let mut settings = String::new();
+        if self.math != MathMode::Fast {
+            settings.push_str(", math='libm'");
+        }
+        if !self.rewrites {
+            settings.push_str(", rewrites=False");
+        }
         format!(
-            "Formula({:?}, args=[{}], rewritten={:?})",
+            "Formula({:?}, args=[{}]{settings}, rewritten={:?})",
             self.text,
             args.join(", "),
             self.rewritten
         )
     }
 
-    /// Pickling: rebuilt from the text and the argument names.
+    /// Pickling: rebuilt from the text, the argument names and the settings.
     fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
         let py = slf.py();
         let this = slf.get();
-        let args = (this.text.clone(), this.args.clone());
+        let args = (
+            this.text.clone(),
+            this.args.clone(),
+            this.math.name(),
+            this.rewrites,
+        );
         PyTuple::new(
             py,
             [

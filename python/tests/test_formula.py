@@ -121,3 +121,19 @@ def test_absurd_thread_counts_are_errors():
         exprjit.set_num_threads(10**6)
     with pytest.raises(ValueError, match="threads"):
         exprjit.grid("i", 3, threads=5000)
+
+
+def test_settings_are_kept_and_pickled(rng):
+    x = rng.uniform(0, 100, 10_000)
+    libm = exprjit.compile("cos(x)", math="libm")
+    assert libm.math == "libm" and "libm" in repr(libm)
+    # the C library's cos, as Python's math.cos calls it: same bits
+    assert np.array_equal(bits(libm(x)), bits(np.array([math.cos(v) for v in x])))
+    raw = exprjit.compile("x^3 + 2*3", rewrites=False)
+    assert raw.rewritten == "x^3 + 2*3"
+    for f in (libm, raw):
+        g = pickle.loads(pickle.dumps(f))
+        assert (g.math, g.rewritten) == (f.math, f.rewritten)
+        assert np.array_equal(bits(g(x)), bits(f(x)))
+    with pytest.raises(ValueError, match="fast"):
+        exprjit.compile("x", math="quick")
