@@ -3,7 +3,8 @@
 #   1. `cargo test` (the Rust crate: unit, integration and doc tests);
 #   2. a virtual environment (.venv/, gitignored; EXPRJIT_VENV overrides)
 #      with the package built from python/ (`pip install ./python`, which
-#      builds the extension with maturin) and pytest, numpy, hypothesis,
+#      builds the extension with maturin; cargo's dev profile unless
+#      EXPRJIT_WHEEL_PROFILE says otherwise) and pytest, numpy, hypothesis,
 #      dask and distributed from the package index;
 #   3. pytest over python/tests/.
 # Needs Rust (rustup) and Python >= 3.9 with venv; the network for crates
@@ -25,7 +26,15 @@ fi
 "$VENV/bin/python" -m pip install -q pytest numpy hypothesis "dask[array,dataframe]" distributed
 
 echo "== pip install ./python"
-"$VENV/bin/python" -m pip install -q --force-reinstall --no-deps ./python
+# The wheel is built with cargo's dev profile by default: `cargo test` has
+# just built every dependency in it (Cranelift at opt-level 3, as the root
+# Cargo.toml sets), so this takes about a minute instead of a second,
+# optimized build of everything (5-8 minutes on 2 cores). The compiled
+# formulas are the same code either way. EXPRJIT_WHEEL_PROFILE=release
+# tests the release build that a plain `pip install ./python` makes.
+PROFILE="${EXPRJIT_WHEEL_PROFILE:-dev}"
+MATURIN_PEP517_ARGS="--profile $PROFILE" \
+    "$VENV/bin/python" -m pip install -q --force-reinstall --no-deps ./python
 
 echo "== pytest python/tests"
 # From the repository root, so `import exprjit` is the installed package,
