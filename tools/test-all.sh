@@ -28,7 +28,7 @@ fi
 echo "== pip install ./python"
 # The wheel is built with cargo's dev profile by default: `cargo test` has
 # just built every dependency in it (Cranelift at opt-level 3, as the root
-# Cargo.toml sets), so this takes about a minute instead of a second,
+# Cargo.toml sets), so this takes about a minute instead of a separate
 # optimized build of everything (5-8 minutes on 2 cores). The compiled
 # formulas are the same code either way. EXPRJIT_WHEEL_PROFILE=release
 # tests the release build that a plain `pip install ./python` makes.
