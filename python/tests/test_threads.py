@@ -34,7 +34,11 @@ def test_two_python_threads_are_inside_compiled_code_at_once():
 
 
 CHILD = r"""
-import sys, exprjit
+import signal, sys, exprjit
+# Python's own Ctrl-C handler, as in an interactive session: a process
+# started in the background by a non-interactive shell (as CI may run
+# this) inherits SIGINT ignored, and Python then installs no handler.
+signal.signal(signal.SIGINT, signal.default_int_handler)
 print("ready", flush=True)
 # About 10^12 steps: hours, unless Ctrl-C stops it.
 exprjit.recurrence({"y": "y + 1e-9*sin(y)"}, init={"y": 1.0}, steps=10**12)
