@@ -118,5 +118,6 @@ def test_random_arrays_of_any_dtype_are_converted_or_refused(a):
             exprjit.evaluate("a*2", a=a)
         return
     got = exprjit.evaluate("a*2", a=a)
-    want = np.asarray(a, np.float64) * 2
+    with np.errstate(over="ignore"):  # huge values double to inf in both
+        want = np.asarray(a, np.float64) * 2
     np.testing.assert_array_equal(got, want if a.ndim else float(want))
