@@ -658,3 +658,70 @@ fn bad_input_is_an_error_before_any_code_runs() {
         ErrorKind::UnboundVariable
     );
 }
+
+/// `run_from` / `run_ensemble_from`: a run split into pieces (the Python
+/// package does this to check for Ctrl-C between them) gives the bits of
+/// one run, the step index `i` and the per-step inputs included.
+#[test]
+fn recurrences_run_in_pieces_equal_one_run() {
+    let rec = Engine::new()
+        .recurrence(RecurrenceSpec {
+            state: &["y", "z"],
+            update: &["y + h*y^2*cos(t+y) + u/1000", "z - h*sin(z*i) + y/7"],
+            define: &[("t", "i*h")],
+            params: &["h"],
+            inputs: &["u"],
+        })
+        .unwrap();
+    let u: Vec<f64> = (0..1000).map(|k| ((k * 37) % 101) as f64 / 50.0).collect();
+    let (init, h) = ([1.0, 0.25], [0.001]);
+    let whole = rec.run(&init, &h, &[&u], 1000, Keep::Every(10)).unwrap();
+    // Pieces of whole rows (as the Python package cuts them), and one odd cut.
+    for cuts in [vec![0, 300, 700, 1000], vec![0, 333, 1000]] {
+        let mut state = init.to_vec();
+        let mut rows = vec![init.to_vec()];
+        for w in cuts.windows(2) {
+            let t = rec
+                .run_from(w[0], &state, &h, &[&u], w[1] - w[0], Keep::Every(10))
+                .unwrap();
+            rows.extend((1..t.rows()).map(|r| t.row(r).to_vec()));
+            state = t.last;
+        }
+        assert_same(&state, &whole.last, "last state");
+        if cuts.len() == 4 {
+            let flat: Vec<f64> = rows.concat();
+            assert_same(&flat, &whole.states, "kept rows");
+        }
+    }
+    // Ensembles, serial and parallel, in pieces.
+    let inits: Vec<f64> = (0..8).flat_map(|m| [1.0 + m as f64 / 8.0, 0.5]).collect();
+    let hs: Vec<f64> = (0..8).map(|m| 0.001 * (1 + m) as f64).collect();
+    let one = rec.run_ensemble(&inits, &hs, &[&u], 1000).unwrap();
+    for parallel in [Parallel::serial(), Parallel::threads(2)] {
+        let rec = Engine::new()
+            .recurrence(RecurrenceSpec {
+                state: &["y", "z"],
+                update: &["y + h*y^2*cos(t+y) + u/1000", "z - h*sin(z*i) + y/7"],
+                define: &[("t", "i*h")],
+                params: &["h"],
+                inputs: &["u"],
+            })
+            .unwrap()
+            .with_parallel(parallel);
+        let a = rec.run_ensemble_from(0, &inits, &hs, &[&u], 450).unwrap();
+        let b = rec.run_ensemble_from(450, &a, &hs, &[&u], 550).unwrap();
+        assert_same(&b, &one, "ensemble in pieces");
+    }
+    // The inputs must cover `first + steps`.
+    let e = rec
+        .run_from(900, &init, &h, &[&u], 101, Keep::Last)
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Length);
+    let e = rec
+        .run_from(usize::MAX, &init, &h, &[], 2, Keep::Last)
+        .unwrap_err();
+    assert!(matches!(
+        e.kind(),
+        ErrorKind::Length | ErrorKind::ArgumentCount
+    ));
+}

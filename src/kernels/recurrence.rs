@@ -224,7 +224,49 @@ impl Recurrence {
         steps: usize,
         keep: Keep,
     ) -> Result<Trajectory> {
-        self.check(initial, params, inputs, steps, keep)?;
+        self.run_from(0, initial, params, inputs, steps, keep)
+    }
+
+    /// Like [`run`](Recurrence::run), but the steps are numbered from
+    /// `first`: `i` runs over `first..first + steps`, and per-step inputs
+    /// are read at those indices (they need `first + steps` values). A long
+    /// run split into pieces, each starting from the state the one before
+    /// ended in, gives the same bits as one run, so a caller can stop
+    /// between pieces (the Python package checks for Ctrl-C there).
+    ///
+    /// ```
+    /// use exprjit::{Engine, Keep, RecurrenceSpec};
+    /// let euler = Engine::new().recurrence(RecurrenceSpec {
+    ///     state: &["y"],
+    ///     update: &["y + h*y^2*cos(t+y)"],
+    ///     define: &[("t", "i*h")],
+    ///     params: &["h"],
+    ///     ..Default::default()
+    /// })?;
+    /// let whole = euler.run(&[1.0], &[0.001], &[], 1000, Keep::Last)?;
+    /// let half = euler.run_from(0, &[1.0], &[0.001], &[], 500, Keep::Last)?;
+    /// let rest = euler.run_from(500, &half.last, &[0.001], &[], 500, Keep::Last)?;
+    /// assert_eq!(rest.last[0].to_bits(), whole.last[0].to_bits());
+    /// # Ok::<(), exprjit::Error>(())
+    /// ```
+    pub fn run_from(
+        &self,
+        first: usize,
+        initial: &[f64],
+        params: &[f64],
+        inputs: &[&[f64]],
+        steps: usize,
+        keep: Keep,
+    ) -> Result<Trajectory> {
+        let end = first.checked_add(steps).ok_or_else(|| {
+            Error::new(
+                ErrorKind::Length,
+                format!("steps {first} + {steps} is too many"),
+            )
+        })?;
+        // Inputs are checked for `first + steps` values, and the step
+        // index must fit the compiled i64 counter.
+        self.check(initial, params, inputs, end, keep)?;
         let mut state = initial.to_vec();
         let mut states = Vec::new();
         let in_ptrs: Vec<*const f64> = inputs.iter().map(|a| a.as_ptr()).collect();
@@ -251,7 +293,7 @@ impl Recurrence {
             };
         };
         match keep {
-            Keep::Last => go(&mut state, &mut scratch, 1, steps, 0),
+            Keep::Last => go(&mut state, &mut scratch, 1, steps, first),
             Keep::Every(k) => {
                 let rows = steps / k;
                 let len = (rows + 1).checked_mul(self.width).ok_or_else(|| {
@@ -262,8 +304,8 @@ impl Recurrence {
                 })?;
                 states = crate::alloc::zeros(len, "the kept states")?;
                 states[..self.width].copy_from_slice(initial);
-                go(&mut state, &mut states[self.width..], rows, k, 0);
-                go(&mut state, &mut scratch, 1, steps % k, rows * k);
+                go(&mut state, &mut states[self.width..], rows, k, first);
+                go(&mut state, &mut scratch, 1, steps % k, first + rows * k);
             }
         }
         Ok(Trajectory {
@@ -307,6 +349,20 @@ impl Recurrence {
         inputs: &[&[f64]],
         steps: usize,
     ) -> Result<Vec<f64>> {
+        self.run_ensemble_from(0, initial, params, inputs, steps)
+    }
+
+    /// Like [`run_ensemble`](Recurrence::run_ensemble), with the steps
+    /// numbered from `first` (see [`run_from`](Recurrence::run_from)):
+    /// an ensemble run in pieces gives the same bits as one run.
+    pub fn run_ensemble_from(
+        &self,
+        first: usize,
+        initial: &[f64],
+        params: &[f64],
+        inputs: &[&[f64]],
+        steps: usize,
+    ) -> Result<Vec<f64>> {
         let (w, p) = (self.width, self.params.len());
         if w == 0 || !initial.len().is_multiple_of(w) {
             return Err(Error::new(
@@ -329,7 +385,8 @@ impl Recurrence {
             ));
         }
         let run_member = |m: usize| -> Result<Vec<f64>> {
-            let t = self.run(
+            let t = self.run_from(
+                first,
                 &initial[m * w..(m + 1) * w],
                 &params[m * p..(m + 1) * p],
                 inputs,
