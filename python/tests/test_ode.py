@@ -177,3 +177,14 @@ def test_gil_released_during_solve():
     for t in ts:
         t.join()
     assert exprjit._exprjit.inside_peak() == 2
+
+
+def test_docstring_examples_of_the_new_functions():
+    import doctest
+
+    for f in [exprjit.solve_ivp, exprjit.quad, exprjit.cdist, exprjit.first_within]:
+        finder = doctest.DocTestFinder()
+        runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
+        for t in finder.find(f, f.__name__, globs={"exprjit": exprjit, "np": np}):
+            runner.run(t)
+        assert runner.failures == 0 and runner.tries >= 1, f.__name__
