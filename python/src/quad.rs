@@ -130,4 +130,3 @@ pub fn quad<'py>(
         shaped(PyArray1::from_vec(py, status).into_any())?,
     ))
 }
-
