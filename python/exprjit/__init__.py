@@ -302,7 +302,9 @@ def solve_ivp(fun, t_span, y0, method="RK45", t_eval=None, *, names=None, define
     else:
         pf = _np.zeros(0)
     atola = _np.ascontiguousarray(_floats("atol", atol).reshape(-1))
-    te = None if t_eval is None else _np.ascontiguousarray(_floats("t_eval", t_eval).reshape(-1))
+    te = None if t_eval is None else _np.ascontiguousarray(_floats("t_eval", t_eval))
+    if te is not None and te.ndim != 1:
+        raise ValueError(f"`t_eval` must be a 1-D array of times, got shape {te.shape}")
     te_arg = _np.zeros(0) if te is None else te
     last, rows, acc, rej, nfev = _exprjit.solve_ivp(
         state, rhs, defines, pnames, y0f, pf, t0, t_end, method, h, float(rtol), atola, te_arg,

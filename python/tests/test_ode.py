@@ -140,6 +140,10 @@ def test_spec_errors():
         exprjit.solve_ivp({"y": "-y"}, (1.0, 0.0), [1.0])
     with pytest.raises(ValueError, match=r"t_eval\[1\]"):
         exprjit.solve_ivp({"y": "-y"}, (0.0, 1.0), [1.0], t_eval=[0.5, 2.0])
+    with pytest.raises(ValueError, match="`t_eval` must be a 1-D"):
+        exprjit.solve_ivp({"y": "-y"}, (0.0, 1.0), [1.0], t_eval=[[0.5]])
+    with pytest.raises(ValueError, match="max_steps"):
+        exprjit.solve_ivp({"y": "-y"}, (0.0, 1e9), [1.0], method="RK4", h=1e-3, max_steps=1000)
     with pytest.raises(ValueError, match="rtol"):
         exprjit.solve_ivp({"y": "-y"}, (0.0, 1.0), [1.0], rtol=-1.0)
     with pytest.raises(ValueError, match="atol"):
