@@ -172,6 +172,8 @@ def grid(text, shape, *, threads=None, **params):
 
 # --- ODEs, quadrature, pairwise (issues 13 and 14) -------------------------
 
+from warnings import warn as _warn  # noqa: E402
+
 from ._exprjit import SolverError  # noqa: E402
 
 __all__ += ["IntegrationWarning", "OdeResult", "SolverError", "cdist", "first_within", "pdist", "quad", "solve_ivp"]
@@ -388,8 +390,6 @@ def quad(formula, var, a, b, *, epsabs=1.49e-8, epsrel=1.49e-8, limit=50, n=None
         return value, err, {"intervals": intervals, "status": status}
     return value, err
 
-
-from warnings import warn as _warn  # noqa: E402
 
 _METRIC_HELP = "a SciPy metric name (sqeuclidean, euclidean, cityblock, chebyshev) or a formula of a and b"
 
