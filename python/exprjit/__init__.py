@@ -176,7 +176,10 @@ from warnings import warn as _warn  # noqa: E402
 
 from ._exprjit import SolverError  # noqa: E402
 
-__all__ += ["IntegrationWarning", "OdeResult", "SolverError", "cdist", "first_within", "pdist", "quad", "solve_ivp"]
+__all__ += [
+    "IntegrationWarning", "OdeResult", "SolverError", "cdist", "first_within", "pairwise", "pdist", "quad",
+    "solve_ivp",
+]
 
 
 def _floats(name, v):
@@ -445,6 +448,17 @@ def cdist(XA, XB=None, metric="euclidean", *, reduce="sum", finish=None, threads
     if a.shape[0] == 0 or b.shape[0] == 0:
         return _np.zeros((a.shape[0], b.shape[0]))
     return _exprjit.cdist(a, b, metric, reduce, finish, threads)
+
+
+def pairwise(XA, XB=None, metric="euclidean", *, reduce="sum", finish=None, threads=None):
+    """The pairwise kernel under its own name: the same as `cdist`
+    (`metric` a SciPy metric name or a formula of `a` and `b`).
+
+        >>> exprjit.pairwise([[0, 0], [3, 4]], metric="(a-b)^2", finish="sqrt(s)")
+        array([[0., 5.],
+               [5., 0.]])
+    """
+    return cdist(XA, XB, metric, reduce=reduce, finish=finish, threads=threads)
 
 
 def pdist(X, metric="euclidean", *, reduce="sum", finish=None, threads=None):

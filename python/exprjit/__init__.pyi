@@ -142,6 +142,12 @@ def cdist(
 ) -> _Array:
     """(n, m) distances between the rows of XA and XB (XA with itself if XB is None)."""
 
+def pairwise(
+    XA: npt.ArrayLike, XB: Optional[npt.ArrayLike] = None, metric: str = "euclidean", *,
+    reduce: str = "sum", finish: Optional[str] = None, threads: Optional[int] = None,
+) -> _Array:
+    """The same as cdist."""
+
 def pdist(
     X: npt.ArrayLike, metric: str = "euclidean", *, reduce: str = "sum", finish: Optional[str] = None,
     threads: Optional[int] = None,

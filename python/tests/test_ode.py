@@ -186,7 +186,7 @@ def test_gil_released_during_solve():
 def test_docstring_examples_of_the_new_functions():
     import doctest
 
-    for f in [exprjit.solve_ivp, exprjit.quad, exprjit.cdist, exprjit.first_within]:
+    for f in [exprjit.solve_ivp, exprjit.quad, exprjit.cdist, exprjit.first_within, exprjit.pairwise]:
         finder = doctest.DocTestFinder()
         runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
         for t in finder.find(f, f.__name__, globs={"exprjit": exprjit, "np": np}):

@@ -44,6 +44,7 @@ def test_formula_reduce_finish(ab):
     d = exprjit.cdist(a, b, "abs(a-b)^3", finish="cbrt(s)")
     ref = (np.abs(a[:, None, :] - b[None, :, :]) ** 3).sum(-1) ** (1 / 3)
     np.testing.assert_allclose(d, ref, rtol=1e-13)
+    np.testing.assert_array_equal(bits(exprjit.pairwise(a, b, "abs(a-b)^3", finish="cbrt(s)")), bits(d))
     m = exprjit.cdist(a, b, "a*b", reduce="min")
     np.testing.assert_allclose(m, (a[:, None, :] * b[None, :, :]).min(-1), rtol=0)
 
