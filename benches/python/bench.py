@@ -455,9 +455,75 @@ STORIES = [
 # appended to EXTRA_STORIES. Emit rows with emit(story, contender, size,
 # per, times, checksum); skip contenders whose module is None. Planned:
 #   story_ode   (issue 13): exprjit.solve_ivp against scipy.integrate.solve_ivp
-#   story_quad  (issue 14): exprjit.quad against scipy.integrate.quad
-#   story_pairwise (issue 14): pairwise kernels against scipy.spatial.distance
-EXTRA_STORIES = []
+#   story_quad  (issue 14): exprjit.quad against scipy.integrate.quad, NumPy GL
+#   story_pairwise (issue 14): exprjit.cdist against scipy.spatial.distance.cdist
+# (their SciPy/NumPy/scikit-learn rows live in ode_story.py and
+# quadpair_story.py, written to run alone too).
+
+
+def _story_module(name):
+    """A story module beside this file (ode_story.py, quadpair_story.py)."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    if here not in sys.path:
+        sys.path.insert(0, here)
+    return __import__(name)
+
+
+def story_ode(c, nb):
+    # SciPy's row (ode_story.py), then exprjit.solve_ivp on the same Lorenz
+    # problem: RK45, rtol 1e-9, atol 1e-12, t in [0, 20]; per and checksum
+    # are the accepted steps (equal to SciPy's: the same steps).
+    _story_module("ode_story").ode_story(BUDGET)
+    ej = c.ej
+    if ej is None:
+        return
+    rhs = {"x": "s*(y-x)", "y": "x*(r-z)-y", "z": "x*y-b*z"}
+
+    def solve():
+        return ej.solve_ivp(rhs, (0.0, 20.0), [1.0, 1.0, 1.0], rtol=1e-9, atol=1e-12,
+                            s=10.0, r=28.0, b=8.0 / 3.0, threads=1)
+
+    steps = solve().naccepted
+    emit("ode", "exprjit_solve_ivp", "lorenz", steps, measure(solve), float(steps))
+
+
+def story_quad(c, nb):
+    # NumPy's vectorised Gauss-Legendre and SciPy's quad loop
+    # (quadpair_story.py), then exprjit.quad over all 30,000 elements.
+    qp = _story_module("quadpair_story")
+    qp.BUDGET = BUDGET
+    np, ej = c.np, c.ej
+    qp.quad_stories(np)
+    if ej is None:
+        return
+    x = qp.quad_x(np)
+    runs = [
+        ("exprjit_quad", dict(threads=1)),
+        ("exprjit_quad_2t", dict(threads=2)),
+        ("exprjit_quad_gl10", dict(n=10, threads=1)),
+    ]
+    for name, kw in runs:
+        fn = lambda kw=kw: ej.quad("k*x^2", "k", 0.0, 100.0, x=x, **kw)[0]  # noqa: E731
+        emit("quad", name, "30000", 30000, measure(fn), float(np.sum(fn())))
+
+
+def story_pairwise(c, nb):
+    # scipy's cdist and scikit-learn (quadpair_story.py), then exprjit.cdist
+    # of the 2000x300 matrix with itself (one triangle, mirrored).
+    qp = _story_module("quadpair_story")
+    qp.BUDGET = BUDGET
+    np, ej = c.np, c.ej
+    qp.pairwise_stories(np)
+    if ej is None:
+        return
+    a = qp.pairwise_a(np)
+    n = a.shape[0]
+    for name, threads in (("exprjit_cdist_sqeuclidean", 1), ("exprjit_cdist_sqeuclidean_2t", 2)):
+        fn = lambda threads=threads: ej.cdist(a, metric="sqeuclidean", threads=threads)  # noqa: E731
+        emit("pairwise", name, "2000x300", n * n, measure(fn), float(fn().sum()))
+
+
+EXTRA_STORIES = [story_ode, story_quad, story_pairwise]
 # ---------------------------------------------------------------------------
 
 

@@ -5,7 +5,8 @@
 //! hint, the line with a caret), with `.position` (byte offsets
 //! `(start, end)` or `None`), `.line`/`.column` (1-based) and `.hint`.
 //! Wrong counts, lengths and shapes are `ValueError`; a code-generation
-//! failure (a bug) is `RuntimeError`.
+//! failure (a bug) is `RuntimeError`; an ODE solve that fails on the way
+//! (`ErrorKind::Solve`) is `exprjit.SolverError` (a `RuntimeError`).
 
 use exprjit::{Error, ErrorKind};
 use pyo3::exceptions::{PyRuntimeError, PyValueError};
@@ -19,6 +20,16 @@ pyo3::create_exception!(
      message with a caret under the culprit; `e.position` is the byte range \
      `(start, end)` in the formula (or None), `e.line` / `e.column` the 1-based \
      place, `e.hint` the suggestion (or None)."
+);
+
+pyo3::create_exception!(
+    exprjit,
+    SolverError,
+    pyo3::exceptions::PyRuntimeError,
+    "An ODE solve failed on the way (`exprjit.solve_ivp`): the step size \
+     collapsed (a stiff problem), `max_steps` was used up, or the state \
+     became NaN or infinite. `str(e)` says which, where (t) and how many \
+     steps were taken."
 );
 
 /// Whether an error is about the formula text or its names.
@@ -60,6 +71,7 @@ pub fn to_py(py: Python<'_>, e: Error) -> PyErr {
     }
     match e.kind() {
         ErrorKind::Codegen => PyRuntimeError::new_err(text),
+        ErrorKind::Solve => SolverError::new_err(text),
         _ => PyValueError::new_err(text),
     }
 }

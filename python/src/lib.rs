@@ -3,7 +3,8 @@
 //! One module per job: [`errors`] (exprjit errors as Python exceptions),
 //! [`convert`] (NumPy inputs and outputs), [`run`] (threads, the GIL and
 //! Ctrl-C), [`formula`] (`compile` / `Formula`, also what `evaluate` calls),
-//! [`recurrence`] and [`grid`] (their compiled kernels kept in
+//! [`recurrence`], [`grid`], [`ode`] (`solve_ivp`), [`quad`] and
+//! [`pairwise`] (`cdist`, `first_within`) (their compiled kernels kept in
 //! [`cache`]). The Python layer
 //! (`python/exprjit/__init__.py`) adds `evaluate`'s caller-frame name
 //! lookup and its cache of compiled formulas.
@@ -15,6 +16,9 @@ mod convert;
 mod errors;
 mod formula;
 mod grid;
+mod ode;
+mod pairwise;
+mod quad;
 mod recurrence;
 mod run;
 
@@ -27,10 +31,15 @@ use pyo3::prelude::*;
 #[pymodule]
 fn _exprjit(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("FormulaError", m.py().get_type::<errors::FormulaError>())?;
+    m.add("SolverError", m.py().get_type::<errors::SolverError>())?;
     m.add_class::<formula::Formula>()?;
     m.add_function(wrap_pyfunction!(formula::variables, m)?)?;
     m.add_function(wrap_pyfunction!(recurrence::recurrence, m)?)?;
     m.add_function(wrap_pyfunction!(grid::grid, m)?)?;
+    m.add_function(wrap_pyfunction!(ode::solve_ivp, m)?)?;
+    m.add_function(wrap_pyfunction!(quad::quad, m)?)?;
+    m.add_function(wrap_pyfunction!(pairwise::cdist, m)?)?;
+    m.add_function(wrap_pyfunction!(pairwise::first_within, m)?)?;
     m.add_function(wrap_pyfunction!(run::set_num_threads, m)?)?;
     m.add_function(wrap_pyfunction!(run::get_num_threads, m)?)?;
     m.add_function(wrap_pyfunction!(run::inside_peak, m)?)?;
