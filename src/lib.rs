@@ -37,6 +37,7 @@
 mod alloc;
 mod api;
 mod bind;
+mod digits;
 mod error;
 mod format;
 mod functions;

@@ -13,6 +13,10 @@ const USAGE: &str = "\
 usage:
   exprjit                              interactive session (type :help)
   exprjit eval EXPR [name=value]…      print the value of EXPR and exit
+  exprjit eval --digits N EXPR [name=value]…
+                                       N correct significant digits, in
+                                       arbitrary precision, values taken as
+                                       the exact decimals typed
   exprjit time EXPR [name=SPEC]… [--json] [--math=libm]
                                        time EXPR; SPEC is a number or an array
                                        such as linspace(0,1,1e6), rand(1e6)
@@ -46,7 +50,7 @@ fn main() -> ExitCode {
         None => repl::run(),
         Some("eval") => match eval(&args[1..]) {
             Ok(v) => {
-                repl::say(&format_f64(v));
+                repl::say(&v);
                 ExitCode::SUCCESS
             }
             Err(e) => fail(e),
@@ -74,14 +78,29 @@ fn main() -> ExitCode {
     }
 }
 
-/// `eval EXPR name=value ...`: compiles and runs natively.
-fn eval(args: &[String]) -> Result<f64, Error> {
+/// `eval [--digits N] EXPR name=value ...`: compiles and runs natively, or
+/// evaluates to N digits in arbitrary precision.
+fn eval(args: &[String]) -> Result<String, Error> {
+    let (digits, args) = digits_flag(args)?;
     let Some((text, bindings)) = args.split_first() else {
         return Err(Error::new(
             ErrorKind::Syntax,
             "`eval` needs a formula, e.g. exprjit eval 'x^2' x=3",
         ));
     };
+    if let Some(digits) = digits {
+        let mut pairs = Vec::with_capacity(bindings.len());
+        for b in bindings {
+            let Some((name, value)) = b.split_once('=') else {
+                return Err(Error::new(
+                    ErrorKind::InvalidValue,
+                    format!("`{b}` is not a binding; write name=value, e.g. x=0.1"),
+                ));
+            };
+            pairs.push((name.trim(), value.trim()));
+        }
+        return exprjit::parse(text)?.eval_digits(&pairs, digits);
+    }
     let mut names = Vec::with_capacity(bindings.len());
     let mut values = Vec::with_capacity(bindings.len());
     for b in bindings {
@@ -90,7 +109,40 @@ fn eval(args: &[String]) -> Result<f64, Error> {
         values.push(value);
     }
     let expr = exprjit::parse(text)?;
-    expr.compile(&names)?.call(&values)
+    Ok(format_f64(expr.compile(&names)?.call(&values)?))
+}
+
+/// Takes `--digits N` or `--digits=N` out of `eval`'s arguments.
+fn digits_flag(args: &[String]) -> Result<(Option<usize>, Vec<String>), Error> {
+    let mut digits = None;
+    let mut rest = Vec::with_capacity(args.len());
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let value = if a == "--digits" {
+            Some(it.next().ok_or_else(|| {
+                Error::new(
+                    ErrorKind::InvalidValue,
+                    "`--digits` needs a count, e.g. --digits 40",
+                )
+            })?)
+        } else {
+            a.strip_prefix("--digits=").map(|_| a)
+        };
+        match value {
+            Some(v) => {
+                let v = v.strip_prefix("--digits=").unwrap_or(v);
+                let n = v.parse::<usize>().map_err(|_| {
+                    Error::new(
+                        ErrorKind::InvalidValue,
+                        format!("`--digits {v}`: the count is a whole number, e.g. 40"),
+                    )
+                })?;
+                digits = Some(n);
+            }
+            None => rest.push(a.clone()),
+        }
+    }
+    Ok((digits, rest))
 }
 
 /// `time EXPR name=SPEC ... [--json]`: a session measurement from the shell.

@@ -15,6 +15,7 @@ const LAYERS: &[&[&str]] = &[
     &["interp", "bind", "jit"],
     &["kernels"],
     &["api"],
+    &["digits"],
     &["session"],
 ];
 
