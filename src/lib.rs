@@ -37,6 +37,7 @@
 mod alloc;
 mod api;
 mod bind;
+mod dd;
 mod digits;
 mod error;
 mod format;
@@ -53,6 +54,7 @@ mod syntax;
 
 pub use api::{Compiled, Engine, Expr, Interpreter, eval, parse};
 pub use bind::check_name;
+pub use dd::Precision;
 pub use error::{Error, ErrorKind, Result, Span};
 pub use format::format_f64;
 pub use jit::Listing;

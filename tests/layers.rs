@@ -12,7 +12,7 @@ const LAYERS: &[&[&str]] = &[
     &["math"],
     &["functions", "syntax"],
     &["ir"],
-    &["interp", "bind", "jit"],
+    &["interp", "bind", "jit", "dd"],
     &["kernels"],
     &["api"],
     &["digits"],

@@ -1,0 +1,226 @@
+//! Double-double precision (`Precision::Dd`): the issue-15 Bessel value,
+//! each dd function's error against the N-digit evaluator (measured on
+//! seeded inputs; the bounds are stated in ARCHITECTURE.md), JIT ==
+//! interpreter bit for bit, kernels, special values.
+
+use exprjit::{Engine, Precision};
+
+const J6: &str = "-((z^6-210*z^4+4725*z^2-10395)*sin(z)+(21*z^5-1260*z^3+10395*z)*cos(z))/z^7";
+
+fn dd() -> Engine {
+    Engine::new().with_precision(Precision::Dd)
+}
+
+/// The exact decimal expansion of a finite f64 (what the dd program sees).
+fn exact_decimal(x: f64) -> String {
+    let bits = x.to_bits();
+    let sign = if bits >> 63 == 1 { "-" } else { "" };
+    let field = ((bits >> 52) & 0x7ff) as i32;
+    let frac = bits & ((1u64 << 52) - 1);
+    let (m, e) = if field == 0 {
+        (frac, -1074)
+    } else {
+        (frac | (1u64 << 52), field - 1075)
+    };
+    if e >= 0 {
+        format!("{sign}{}", big_mul(m, e as u32, 2))
+    } else {
+        // m·2^e = m·5^-e · 10^e
+        format!("{sign}{}e{e}", big_mul(m, (-e) as u32, 5))
+    }
+}
+
+/// m·b^k in decimal (base-1e9 limbs).
+fn big_mul(m: u64, k: u32, b: u64) -> String {
+    const L: u64 = 1_000_000_000;
+    let mut limbs: Vec<u64> = vec![m % L, (m / L) % L, m / (L * L)];
+    for _ in 0..k {
+        let mut carry = 0u64;
+        for l in limbs.iter_mut() {
+            let v = *l * b + carry;
+            *l = v % L;
+            carry = v / L;
+        }
+        if carry > 0 {
+            limbs.push(carry);
+        }
+    }
+    while limbs.len() > 1 && *limbs.last().unwrap() == 0 {
+        limbs.pop();
+    }
+    let mut s = limbs.last().unwrap().to_string();
+    for l in limbs.iter().rev().skip(1) {
+        s.push_str(&format!("{l:09}"));
+    }
+    s
+}
+
+/// `formula` of `x` to 25 digits, `x` the exact value of the f64.
+fn exact(formula: &exprjit::Expr, x: f64) -> String {
+    formula
+        .eval_digits(&[("x", &exact_decimal(x))], 25)
+        .unwrap()
+}
+
+/// |v - exact| in ulps of the exact value (from its 25 digits).
+fn ulps(v: f64, exact: &str) -> f64 {
+    let e: f64 = exact.parse().unwrap();
+    if !e.is_finite() || e == 0.0 {
+        return if v.to_bits() == e.to_bits() || (v == 0.0 && e == 0.0) {
+            0.0
+        } else {
+            f64::INFINITY
+        };
+    }
+    // Difference from the 25-digit decimal, in ulps of e, via the digits
+    // evaluator itself: (v - exact)/ulp.
+    let ulp = f64::from_bits(e.abs().to_bits() + 1) - e.abs();
+    let d = exprjit::parse("(v - w) / u")
+        .unwrap()
+        .eval_digits(
+            &[
+                ("v", &exact_decimal(v)),
+                ("w", exact),
+                ("u", &exact_decimal(ulp)),
+            ],
+            6,
+        )
+        .unwrap();
+    d.parse::<f64>().unwrap().abs()
+}
+
+#[test]
+fn j6_at_half_within_1e_15() {
+    let v = dd().parse(J6).unwrap().eval(&[("z", 0.5)]).unwrap();
+    let want = 1.146651076740942088e-7;
+    assert!((v / want - 1.0).abs() < 1e-15, "{v:e}");
+    // f64 gets 4 digits here.
+    let f = exprjit::eval(J6, &[("z", 0.5)]).unwrap();
+    assert!((f / want - 1.0).abs() > 1e-6, "{f:e}");
+}
+
+#[test]
+fn exact_decimal_is_exact() {
+    for x in [0.5, 3.0, 0.1, -1e300, 5e-324, 1.0 / 3.0] {
+        let d = exact_decimal(x);
+        assert_eq!(d.parse::<f64>().unwrap(), x, "{d}");
+    }
+    assert!(
+        exact_decimal(0.1).starts_with("1000000000000000055511151231257827021181583404541015625")
+    );
+}
+
+/// Seeded inputs (SplitMix64), uniform in [lo, hi].
+fn inputs(n: usize, lo: f64, hi: f64, seed: u64) -> Vec<f64> {
+    let mut s = seed;
+    (0..n)
+        .map(|_| {
+            s = s.wrapping_add(0x9e37_79b9_7f4a_7c15);
+            let mut z = s;
+            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+            z ^= z >> 31;
+            lo + (hi - lo) * ((z >> 11) as f64 / (1u64 << 53) as f64)
+        })
+        .collect()
+}
+
+/// The functions with a dd form, their domains, and the stated bound on
+/// the returned f64's error (0.5 ulp is correct rounding; dd leaves
+/// ~2^-100 relative before the last rounding).
+pub const CASES: &[(&str, f64, f64)] = &[
+    ("sin(x)", -100.0, 100.0),
+    ("cos(x)", -100.0, 100.0),
+    ("tan(x)", -1.5, 1.5),
+    ("exp(x)", -700.0, 700.0),
+    ("log(x)", 1e-3, 1e6),
+    // Constants exact in binary: the digits evaluator reads `2.75` as typed,
+    // the dd program sees the f64 nearest it.
+    ("pow(x, 2.75)", 1e-3, 1e3),
+    ("pow(x, -0.3125)", 0.5, 2.0),
+    ("x^7", -30.0, 30.0),
+    ("sqrt(x)", 0.0, 1e6),
+    ("1/x", 0.1, 10.0),
+];
+
+/// Bound on the dd result's error, in ulps of the exact value.
+pub const BOUND_ULPS: f64 = 0.501;
+
+/// Each function on `N` inputs: JIT (map kernel) == interpreter bit for
+/// bit, and within [`BOUND_ULPS`] of the 25-digit value. The long run:
+/// `DD_N=1000000 cargo test --release --test dd -- --ignored --nocapture`.
+fn measure(n: usize) {
+    use rayon::prelude::*;
+    for &(f, lo, hi) in CASES {
+        let xs = inputs(n, lo, hi, 15);
+        let kernel = dd().map(&[f], &["x"]).unwrap();
+        let jit = kernel
+            .eval(&[exprjit::Input::Array(&xs)])
+            .unwrap()
+            .remove(0);
+        let mut reference = vec![0.0; n];
+        kernel
+            .run_reference(&[exprjit::Input::Array(&xs)], &mut [&mut reference])
+            .unwrap();
+        for i in 0..n {
+            assert_eq!(
+                jit[i].to_bits(),
+                reference[i].to_bits(),
+                "{f} at {:e}",
+                xs[i]
+            );
+        }
+        let expr = exprjit::parse(f).unwrap();
+        let worst = xs
+            .par_iter()
+            .zip(&jit)
+            .map(|(&x, &v)| (ulps(v, &exact(&expr, x)), x))
+            .reduce(|| (0.0, 0.0), |a, b| if b.0 > a.0 { b } else { a });
+        eprintln!(
+            "{f:12} max {:.4} ulp at x = {:e} ({n} inputs)",
+            worst.0, worst.1
+        );
+        assert!(
+            worst.0 <= BOUND_ULPS,
+            "{f}: {} ulp at {:e}",
+            worst.0,
+            worst.1
+        );
+    }
+}
+
+#[test]
+fn every_dd_function_within_its_bound() {
+    measure(2_000);
+}
+
+#[test]
+#[ignore]
+fn every_dd_function_within_its_bound_long() {
+    let n = std::env::var("DD_N")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1_000_000);
+    measure(n);
+}
+
+#[test]
+fn spot_values_are_correctly_rounded() {
+    for (f, x) in [
+        ("sin(x)", 0.5),
+        ("exp(x)", 1.25),
+        ("log(x)", 3.0),
+        ("x^7", 1.1),
+        ("1/x", 3.0),
+        ("sqrt(x)", 2.0),
+        ("tan(x)", 1.0),
+        ("cos(x)", 100.0),
+        ("pow(x, 0.375)", 2.5),
+        ("log(x)", 1e-310),
+        ("exp(x)", -700.5),
+    ] {
+        let v = dd().parse(f).unwrap().eval(&[("x", x)]).unwrap();
+        let e = exact(&exprjit::parse(f).unwrap(), x);
+        assert!(ulps(v, &e) <= BOUND_ULPS, "{f} at {x}: {v:e} vs {e}");
+    }
+}
