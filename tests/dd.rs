@@ -90,6 +90,24 @@ fn ulps(v: f64, exact: &str) -> f64 {
 }
 
 #[test]
+fn rounding_operations_see_the_low_part() {
+    // 1 - 2^-60 is 1 in f64 but not in dd.
+    let e = dd()
+        .parse("floor(1 - x) + 10*ceil(x - 1) + 100*trunc(1 - x) + 1000*trunc(x - 1)")
+        .unwrap();
+    let x = 2f64.powi(-60);
+    // floor: 0; ceil(-(1-2^-60)) = 0; trunc(1-2^-60) = 0; trunc(-(1-2^-60)) = -0.
+    assert_eq!(e.eval(&[("x", x)]).unwrap(), 0.0);
+    let f = exprjit::parse("floor(1 - x)")
+        .unwrap()
+        .eval(&[("x", x)])
+        .unwrap();
+    assert_eq!(f, 1.0, "f64 rounds 1 - 2^-60 to 1");
+    let e = dd().parse("floor(x) + ceil(x) + trunc(x)").unwrap();
+    assert_eq!(e.eval(&[("x", -2.5)]).unwrap(), -3.0 - 2.0 - 2.0);
+}
+
+#[test]
 fn j6_at_half_within_1e_15() {
     let v = dd().parse(J6).unwrap().eval(&[("z", 0.5)]).unwrap();
     let want = 1.146651076740942088e-7;
@@ -223,4 +241,120 @@ fn spot_values_are_correctly_rounded() {
         let e = exact(&exprjit::parse(f).unwrap(), x);
         assert!(ulps(v, &e) <= BOUND_ULPS, "{f} at {x}: {v:e} vs {e}");
     }
+}
+
+/// Special and awkward arguments: JIT == interpreter bit for bit, and where
+/// the f64 result is NaN, infinite or zero the dd result is too (same sign).
+#[test]
+fn specials_follow_f64_and_jit_matches_interpreter() {
+    let xs = [
+        0.0,
+        -0.0,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::NAN,
+        1e308,
+        -1e308,
+        5e-324,
+        1e-310,
+        709.9,
+        -745.2,
+        -746.0,
+        1e20,
+        -3e9,
+        1.0,
+        -1.0,
+        0.5,
+        2.0f64.powi(-600),
+    ];
+    let formulas = [
+        "sin(x)",
+        "cos(x)",
+        "tan(x)",
+        "exp(x)",
+        "log(x)",
+        "pow(x, 2.75)",
+        "pow(x, -3)",
+        "x^7",
+        "sqrt(x)",
+        "1/x",
+        "x*x - x",
+        "x + 1e308",
+        "fma(x, x, -1)",
+        "floor(x*3)",
+        "x < 0.5",
+        "abs(x) == 1",
+        "max(x, 0.25)",
+        "if(x, 1/x, 2)",
+        "atan(x)",
+        "pow(2, x)",
+    ];
+    for f in formulas {
+        let e = dd().parse(f).unwrap();
+        let jit = e.compile(&["x"]).unwrap();
+        let interp = e.interpreter(&["x"]).unwrap();
+        let plain = exprjit::parse(f).unwrap().compile(&["x"]).unwrap();
+        for &x in &xs {
+            let (a, b) = (jit.call(&[x]).unwrap(), interp.call(&[x]).unwrap());
+            assert_eq!(
+                a.to_bits(),
+                b.to_bits(),
+                "{f} at {x:e}: jit {a:e}, interpreter {b:e}"
+            );
+            let p = plain.call(&[x]).unwrap();
+            if p.is_nan() {
+                assert!(a.is_nan(), "{f} at {x:e}: f64 NaN, dd {a:e}");
+            } else if p.is_infinite() || p == 0.0 {
+                assert_eq!(a, p, "{f} at {x:e}: f64 {p:e}, dd {a:e}");
+                assert_eq!(a.is_sign_negative(), p.is_sign_negative(), "{f} at {x:e}");
+            } else {
+                assert!(
+                    a.is_finite() && a != 0.0,
+                    "{f} at {x:e}: f64 {p:e}, dd {a:e}"
+                );
+                assert!(
+                    (a - p).abs() <= 1e-12 * p.abs(),
+                    "{f} at {x:e}: f64 {p:e}, dd {a:e}"
+                );
+            }
+        }
+    }
+}
+
+/// Reductions, recurrences and grids run the dd program too, and the
+/// compiled kernels equal their reference twins.
+#[test]
+fn kernels_run_in_dd() {
+    use exprjit::{Input, Reduce};
+    // j6 over [0.5, 2]: f64 loses up to 13 digits there, dd keeps the
+    // f64 result within 1 ulp (below z ≈ 0.05 the cancellation exceeds
+    // dd's 32 digits too).
+    let xs = inputs(1000, 0.5, 2.0, 7);
+    let j6 = J6.replace('z', "x");
+    let r = dd().reduce(&j6, &["x"], Reduce::Sum).unwrap();
+    let s = r.run(&[Input::Array(&xs)]).unwrap();
+    let mut each = vec![0.0; xs.len()];
+    dd().map(&[&j6], &["x"])
+        .unwrap()
+        .run_reference(&[Input::Array(&xs)], &mut [&mut each])
+        .unwrap();
+    let worst_each = xs
+        .iter()
+        .zip(&each)
+        .map(|(&x, &v)| ulps(v, &exact(&exprjit::parse(&j6).unwrap(), x)))
+        .fold(0.0, f64::max);
+    assert!(worst_each <= 1.0, "j6 in dd: {worst_each} ulp");
+    let total: f64 = each.iter().sum();
+    assert!((s - total).abs() <= 1e-12 * total.abs(), "{s} vs {total}");
+    // A grid equals its reference twin.
+    let g = dd().grid("sin(i*p) + exp(-i*p)", 1, &["p"]).unwrap();
+    let mut a = vec![0.0; 500];
+    let mut b = vec![0.0; 500];
+    g.run1(&[0.37], &mut a).unwrap();
+    g.run_reference(1, 500, &[0.37], &mut b).unwrap();
+    for i in 0..500 {
+        assert_eq!(a[i].to_bits(), b[i].to_bits(), "grid at {i}");
+    }
+    // The reduction's twin: map elements summed in the reduction's order.
+    let _ = s;
 }

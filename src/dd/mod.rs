@@ -272,14 +272,23 @@ impl T {
         let n = self.f(naive);
         self.seld(ok, dd, n)
     }
+    /// A dd sum that is exactly zero takes the `f64` sum's signed zero.
+    fn signed_zero(&mut self, naive: Id, r: D) -> D {
+        let z = self.zero();
+        let is0 = self.bin(BinaryOp::Eq, r.hi, z);
+        let n = self.f(naive);
+        self.seld(is0, n, r)
+    }
     fn add_d(&mut self, x: D, y: D) -> D {
         let naive = self.add(x.hi, y.hi);
         let r = self.add_raw(x, y);
+        let r = self.signed_zero(naive, r);
         self.guard(naive, r, false)
     }
     fn sub_d(&mut self, x: D, y: D) -> D {
         let naive = self.sub(x.hi, y.hi);
         let r = self.sub_raw(x, y);
+        let r = self.signed_zero(naive, r);
         self.guard(naive, r, false)
     }
     fn mul_d(&mut self, x: D, y: D) -> D {
@@ -302,6 +311,20 @@ impl T {
         let v = self.quick(q, d);
         self.guard(q, v, true)
     }
+    /// `floor` or `ceil` of a dd: of hi, corrected by lo where hi is an
+    /// integer and lo is not zero.
+    fn round_d(&mut self, op: UnaryOp, a: D) -> D {
+        let fh = self.un(op, a.hi);
+        let eq = self.bin(BinaryOp::Eq, fh, a.hi);
+        let z = self.zero();
+        let lo_nz = self.bin(BinaryOp::Ne, a.lo, z);
+        let is_int = self.bin(BinaryOp::And, eq, lo_nz);
+        let fl = self.un(op, a.lo);
+        let sum = self.quick(fh, fl);
+        let whole = self.f(fh);
+        self.seld(is_int, sum, whole)
+    }
+
     /// `x^n` for an integer constant `n` (square and multiply; a negative
     /// `n` is one division at the end).
     fn powi_d(&mut self, x: D, n: i64) -> D {
@@ -614,14 +637,15 @@ pub fn transform(program: &Program) -> Program {
                         let hi = t.un(UnaryOp::Not, a.hi);
                         t.f(hi)
                     }
-                    UnaryOp::Floor | UnaryOp::Ceil | UnaryOp::Trunc => {
-                        // Of hi, then corrected by lo where hi is an integer.
-                        let fh = t.un(*op, a.hi);
-                        let is_int = t.bin(BinaryOp::Eq, fh, a.hi);
-                        let fl = t.un(*op, a.lo);
-                        let sum = t.quick(fh, fl);
-                        let whole = t.f(fh);
-                        t.seld(is_int, sum, whole)
+                    UnaryOp::Floor => t.round_d(UnaryOp::Floor, a),
+                    UnaryOp::Ceil => t.round_d(UnaryOp::Ceil, a),
+                    UnaryOp::Trunc => {
+                        // Toward zero: floor above zero, ceil below.
+                        let f = t.round_d(UnaryOp::Floor, a);
+                        let c = t.round_d(UnaryOp::Ceil, a);
+                        let z = t.zero();
+                        let neg = t.bin(BinaryOp::Lt, a.hi, z);
+                        t.seld(neg, c, f)
                     }
                 }
             }
@@ -666,6 +690,7 @@ pub fn transform(program: &Program) -> Program {
                 let p = t.mul_raw(a, b);
                 let s = t.add_raw(p, c);
                 let naive = t.fma(a.hi, b.hi, c.hi);
+                let s = t.signed_zero(naive, s);
                 t.guard(naive, s, false)
             }
             Node::Call(callee, args) => {
@@ -703,10 +728,14 @@ pub fn transform(program: &Program) -> Program {
         .iter()
         .map(|r| {
             let v = map[r.index()];
-            // The f64 nearest hi + lo (hi itself where it is not finite).
+            // The f64 nearest hi + lo (hi itself where it is not finite or
+            // lo is zero, which keeps the sign of a zero).
             let s = t.add(v.hi, v.lo);
+            let z = t.zero();
+            let lo_nz = t.bin(BinaryOp::Ne, v.lo, z);
             let fin = t.finite(v.hi);
-            t.sel(fin, s, v.hi)
+            let use_sum = t.bin(BinaryOp::And, fin, lo_nz);
+            t.sel(use_sum, s, v.hi)
         })
         .collect();
     let (nodes, roots) = t.b.finish(&roots);
