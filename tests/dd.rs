@@ -358,3 +358,41 @@ fn kernels_run_in_dd() {
     // The reduction's twin: map elements summed in the reduction's order.
     let _ = s;
 }
+
+#[test]
+fn the_session_switches_precision() {
+    use exprjit::Session;
+    let mut s = Session::new();
+    let text = |s: &mut Session, line: &str| match s.line(line) {
+        exprjit::Reply::Text(t) => t,
+        exprjit::Reply::Quit => panic!("{line} quit"),
+    };
+    assert_eq!(text(&mut s, ":precision"), "precision is f64");
+    let f64_value = text(&mut s, &J6.replace('z', "0.5"));
+    assert_eq!(text(&mut s, ":precision dd"), "precision dd");
+    let dd_value: f64 = text(&mut s, &J6.replace('z', "0.5")).parse().unwrap();
+    assert!((dd_value / 1.146651076740942088e-7 - 1.0).abs() < 1e-15);
+    assert_ne!(f64_value.parse::<f64>().unwrap(), dd_value);
+    assert!(text(&mut s, ":precision qd").contains("not a precision"));
+    assert_eq!(text(&mut s, ":precision f64"), "precision f64");
+}
+
+#[cfg(feature = "cli")]
+#[test]
+fn the_command_takes_precision_dd() {
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_exprjit"))
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let out = run(&["eval", "--precision=dd", J6, "z=0.5"]);
+    assert!(out.status.success());
+    let v: f64 = String::from_utf8_lossy(&out.stdout).trim().parse().unwrap();
+    assert!((v / 1.146651076740942088e-7 - 1.0).abs() < 1e-15, "{v:e}");
+    let out = run(&["eval", "--precision=qd", "1"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("f64 or dd"));
+    let out = run(&["eval", "--precision=dd", "--digits", "5", "1"]);
+    assert_eq!(out.status.code(), Some(2));
+}

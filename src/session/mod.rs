@@ -28,7 +28,7 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
-use crate::{Engine, Error, ErrorKind, Expr, Input, MathMode, Parallel, Result};
+use crate::{Engine, Error, ErrorKind, Expr, Input, MathMode, Parallel, Precision, Result};
 use constructors::Rng;
 use reductions::{REDUCTIONS, Reduction};
 use values::{vars_table, zeros};
@@ -133,6 +133,11 @@ const COMMANDS: &[Command] = &[
         run: |s, rest| s.math_command(rest).map(Reply::Text),
     },
     Command {
+        names: &["precision"],
+        help: "  :precision f64|dd          f64 arithmetic (default) or double-double (~32 digits)",
+        run: |s, rest| s.precision_command(rest).map(Reply::Text),
+    },
+    Command {
         names: &["clear"],
         help: "  :clear                     forget all variables",
         run: |s, _| {
@@ -176,6 +181,7 @@ pub struct Session {
     vars: BTreeMap<String, Value>,
     rewrites: bool,
     math: MathMode,
+    precision: Precision,
     threads: usize,
     rng: Rng,
     interrupt: Arc<AtomicBool>,
@@ -202,6 +208,7 @@ impl Session {
             vars: BTreeMap::new(),
             rewrites: true,
             math: MathMode::default(),
+            precision: Precision::default(),
             threads: 0,
             rng: Rng::new(0),
             interrupt: Arc::new(AtomicBool::new(false)),
@@ -227,6 +234,12 @@ impl Session {
     /// calls for everything the session compiles from now on (`:math`).
     pub fn set_math(&mut self, math: MathMode) {
         self.math = math;
+    }
+
+    /// Chooses `f64` (the default) or double-double arithmetic for
+    /// everything the session compiles from now on (`:precision`).
+    pub fn set_precision(&mut self, precision: Precision) {
+        self.precision = precision;
     }
 
     /// Time spent per measurement after the first call (default 300 ms).
@@ -338,6 +351,20 @@ impl Session {
         }
     }
 
+    fn precision_command(&mut self, rest: &str) -> Result<String> {
+        match Precision::from_name(rest) {
+            Some(p) => {
+                self.precision = p;
+                Ok(format!("precision {}", p.name()))
+            }
+            None if rest.is_empty() => Ok(format!("precision is {}", self.precision.name())),
+            None => Err(Error::new(
+                ErrorKind::InvalidValue,
+                format!("`{rest}` is not a precision; use :precision f64 or :precision dd"),
+            )),
+        }
+    }
+
     fn threads_command(&mut self, rest: &str) -> String {
         match rest.parse::<usize>() {
             Ok(t) => {
@@ -356,7 +383,10 @@ impl Session {
     }
 
     fn engine(&self, rewrites: bool) -> Engine {
-        Engine::new().with_rewrites(rewrites).with_math(self.math)
+        Engine::new()
+            .with_rewrites(rewrites)
+            .with_math(self.math)
+            .with_precision(self.precision)
     }
 
     fn parallel(&self, threads: usize) -> Parallel {
