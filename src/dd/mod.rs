@@ -344,10 +344,31 @@ impl T {
             }
         }
         let r = if n < 0 { self.div_raw(one, acc) } else { acc };
-        let nn = self.c(n as f64);
-        let naive = self.call(MathFn::Pow, &[x.hi, nn]);
+        // The f64 chain of the highs gives the special values (and
+        // overflow and underflow) without a `pow` call.
+        let mut naive = self.c(1.0);
+        let mut m = n.unsigned_abs();
+        let mut base = x.hi;
+        while m > 0 {
+            if m & 1 == 1 {
+                naive = self.mul(naive, base);
+            }
+            m >>= 1;
+            if m > 0 {
+                base = self.mul(base, base);
+            }
+        }
+        if n < 0 {
+            let one = self.c(1.0);
+            naive = self.div(one, naive);
+        }
+        if n == 0 {
+            // x^0 = 1 for every x, NaN included.
+            return self.cd((1.0, 0.0));
+        }
         self.guard(naive, r, true)
     }
+
     /// `2^k` for an integer-valued `k` with `|k| <= 1023`, exactly: the
     /// product of the powers of its binary digits.
     fn pow2(&mut self, k: Id) -> Id {
