@@ -162,3 +162,81 @@ fn the_command_prints_the_digits() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--digits"));
 }
+
+fn linspace(a: f64, b: f64, n: usize) -> Vec<f64> {
+    (0..n)
+        .map(|i| a + (b - a) * i as f64 / (n - 1) as f64)
+        .collect()
+}
+
+/// Issue 15's report: j6 over linspace(1e-4, 17, 1e5) names the addition
+/// of the two products, says below which z f64 keeps fewer than 8 digits,
+/// and that dd keeps more there.
+#[test]
+fn the_accuracy_report_finds_the_cancellation() {
+    let expr = exprjit::parse(J6).unwrap();
+    let r = expr.accuracy("z", &linspace(1e-4, 17.0, 100_000)).unwrap();
+    assert_eq!(r.points.len(), 1000);
+    let loss = r.loss.as_ref().expect("j6 cancels");
+    let plus = J6.find("+(21").unwrap();
+    assert_eq!((loss.operator.start, loss.operator.end), (plus, plus + 1));
+    assert!(loss.bits > 20.0, "{}", loss.bits);
+    assert!(loss.caret.ends_with('~') && loss.caret.contains('^'));
+    let (k, runs) = &r.below[0];
+    assert_eq!(*k, 8);
+    // The first range starts at the first point and ends near z = 1.1
+    // (f64 keeps 8 digits from there: 10395/z^6 against j6 ~ z^6/135135).
+    assert_eq!(runs[0].0, 1e-4);
+    assert!((1.0..1.3).contains(&runs[0].1), "{:?}", runs[0]);
+    let (_, dd_median) = r.dd_in_ranges.unwrap();
+    assert!(dd_median >= 12.0, "dd keeps {dd_median} digits");
+    let text = r.text();
+    assert!(
+        text.contains("fewer than 8 digits for z in [0.0001, 1.1"),
+        "{text}"
+    );
+    assert!(text.contains(&loss.caret), "{text}");
+}
+
+#[test]
+fn a_formula_without_cancellation_is_not_flagged() {
+    let expr = exprjit::parse("sin(z)^2 + cos(z)^2").unwrap();
+    let r = expr.accuracy("z", &linspace(1e-4, 17.0, 100_000)).unwrap();
+    assert!(r.loss.is_none());
+    assert!(
+        r.below.iter().all(|(_, runs)| runs.is_empty()),
+        "{:?}",
+        r.below
+    );
+    assert!(r.dd_in_ranges.is_none());
+    assert!(r.max_rel_error < 1e-15);
+}
+
+#[test]
+fn the_accuracy_command_writes_the_plot() {
+    let dir = std::env::temp_dir().join(format!("exprjit-acc-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("j.svg");
+    let mut s = exprjit::Session::new();
+    let line = format!(
+        ":accuracy --out {} (1 - cos(x))/x^2 ; x = linspace(1e-9, 1e-3, 200)",
+        file.display()
+    );
+    let exprjit::Reply::Text(out) = s.line(&line) else {
+        panic!()
+    };
+    assert!(out.contains("fewer than 8 digits for x in [1e-9"), "{out}");
+    assert!(out.contains("plot written to"), "{out}");
+    let svg = std::fs::read_to_string(&file).unwrap();
+    assert!(svg.starts_with("<svg") && svg.contains("dd") && svg.contains("f64"));
+    std::fs::remove_dir_all(&dir).unwrap();
+    // Errors: another variable, no values.
+    let exprjit::Reply::Text(out) = s.line(":accuracy x + y ; x = linspace(0, 1, 10)") else {
+        panic!()
+    };
+    assert!(out.contains("`y` has no value"), "{out}");
+    let exprjit::Reply::Text(out) = s.line(":accuracy x") else {
+        panic!()
+    };
+    assert!(out.contains("usage"), "{out}");
+}

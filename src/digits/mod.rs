@@ -18,6 +18,8 @@ use crate::ir::Program;
 use crate::limits::Limits;
 use crate::syntax::{self, Ast, AstKind, Infix, Prefix};
 
+pub mod accuracy;
+
 /// The most significant digits one evaluation may ask for.
 pub const MAX_DIGITS: usize = 5_000;
 /// The highest working precision, in bits, before giving up.
@@ -109,6 +111,55 @@ pub fn eval_digits(
         last = next;
         p = next_p;
     }
+}
+
+/// The exact decimal expansion of a finite `f64` (`m·5^k` digits and a
+/// power of ten), so the digits evaluator sees the very value a compiled
+/// formula sees; `None` for NaN and infinities.
+pub fn exact_decimal(x: f64) -> Option<String> {
+    if !x.is_finite() {
+        return None;
+    }
+    let bits = x.to_bits();
+    let sign = if bits >> 63 == 1 { "-" } else { "" };
+    let field = ((bits >> 52) & 0x7ff) as i32;
+    let frac = bits & ((1u64 << 52) - 1);
+    let (m, e) = if field == 0 {
+        (frac, -1074)
+    } else {
+        (frac | (1u64 << 52), field - 1075)
+    };
+    Some(if e >= 0 {
+        format!("{sign}{}", big_mul(m, e.unsigned_abs(), 2))
+    } else {
+        // m·2^e = m·5^-e · 10^e
+        format!("{sign}{}e{e}", big_mul(m, e.unsigned_abs(), 5))
+    })
+}
+
+/// `m·b^k` in decimal (base-10^9 limbs).
+fn big_mul(m: u64, k: u32, b: u64) -> String {
+    const L: u64 = 1_000_000_000;
+    let mut limbs: Vec<u64> = vec![m % L, (m / L) % L, m / (L * L)];
+    for _ in 0..k {
+        let mut carry = 0u64;
+        for l in limbs.iter_mut() {
+            let v = *l * b + carry;
+            *l = v % L;
+            carry = v / L;
+        }
+        if carry > 0 {
+            limbs.push(carry);
+        }
+    }
+    while limbs.len() > 1 && limbs.last() == Some(&0) {
+        limbs.pop();
+    }
+    let mut s = limbs.last().map_or_else(String::new, u64::to_string);
+    for l in limbs.iter().rev().skip(1) {
+        s.push_str(&format!("{l:09}"));
+    }
+    s
 }
 
 fn consts() -> Result<Consts> {
@@ -292,6 +343,18 @@ fn eval_at(
     p: usize,
     cc: &mut Consts,
 ) -> Result<(BigFloat, bool)> {
+    let (mut vals, mut noise) = eval_nodes(ast, inputs, p, cc)?;
+    let flag = noise.pop().expect("an AST has a root");
+    Ok((vals.pop().expect("an AST has a root"), flag))
+}
+
+/// Every node's value at `p` bits, and its noise flag (see [`eval_at`]).
+fn eval_nodes(
+    ast: &Ast,
+    inputs: &[(&str, &str)],
+    p: usize,
+    cc: &mut Consts,
+) -> Result<(Vec<BigFloat>, Vec<bool>)> {
     use std::cmp::Ordering::{Greater, Less};
     let mut vals: Vec<BigFloat> = Vec::with_capacity(ast.nodes.len());
     let mut noise: Vec<bool> = Vec::with_capacity(ast.nodes.len());
@@ -391,8 +454,7 @@ fn eval_at(
         };
         vals.push(v);
     }
-    let flag = noise.pop().expect("an AST has a root");
-    Ok((vals.pop().expect("an AST has a root"), flag))
+    Ok((vals, noise))
 }
 
 fn div(a: &BigFloat, b: &BigFloat, p: usize) -> BigFloat {

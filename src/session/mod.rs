@@ -11,6 +11,7 @@
 //! routine), `report` (timing reports as text and JSON), `help`, `script`
 //! (errors located in a script's lines) and `svg` (the sweep's plot).
 
+mod accuracy;
 mod constructors;
 mod help;
 mod quad;
@@ -131,6 +132,13 @@ const COMMANDS: &[Command] = &[
         names: &["math"],
         help: "  :math fast|libm            inline vector math (default) or C library calls",
         run: |s, rest| s.math_command(rest).map(Reply::Text),
+    },
+    Command {
+        names: &["accuracy"],
+        help: "  :accuracy F ; x = VALUES   digits F keeps in f64 and dd against exact values,
+                             where fewer than 8 and 12 remain, the operation that
+                             cancels (a caret under it); plot to accuracy.svg (--out F)",
+        run: |s, rest| s.accuracy_command(rest).map(Reply::Text),
     },
     Command {
         names: &["precision"],
