@@ -129,11 +129,11 @@ mod rt {
 /// π/2 in three parts and ln 2 in two (from the QD library's constants,
 /// checked against astro-float in the tests).
 const PIO2: [f64; 3] = [
-    1.570_796_326_794_896_6,
+    std::f64::consts::FRAC_PI_2,
     6.123_233_995_736_766e-17,
     -1.497_384_904_859_169_8e-33,
 ];
-const LN2: [f64; 2] = [0.693_147_180_559_945_3, 2.319_046_813_846_299_6e-17];
+const LN2: [f64; 2] = [std::f64::consts::LN_2, 2.319_046_813_846_299_6e-17];
 
 impl T {
     fn c(&mut self, v: f64) -> Id {
@@ -788,7 +788,26 @@ mod tests {
         let v = rt::mul_f(f[3], 6.0);
         assert_eq!(v.0, 1.0);
         assert!(v.1.abs() < 1e-31);
-        assert_eq!(PIO2[0], std::f64::consts::FRAC_PI_2);
-        assert_eq!(LN2[0], std::f64::consts::LN_2);
+    }
+
+    #[test]
+    fn the_constants_parts_sum_to_pi_over_2_and_ln_2() {
+        use astro_float_num::{BigFloat, Consts, RoundingMode};
+        let mut cc = Consts::new().unwrap();
+        let rm = RoundingMode::ToEven;
+        let p = 320;
+        let rest = |exact: BigFloat, parts: &[f64]| {
+            let mut r = exact;
+            for &x in parts {
+                r = r.sub(&BigFloat::from_f64(x, 64), p, rm);
+            }
+            r.abs()
+        };
+        let pio2 = cc.pi(p, rm).div(&BigFloat::from_f64(2.0, 64), p, rm);
+        let r = rest(pio2, &PIO2);
+        // Three parts: π/2 to about 2^-160 (|π/2 - sum| < 1e-48).
+        assert!(r.cmp(&BigFloat::from_f64(1e-48, 64)) == Some(-1), "{r}");
+        let r = rest(cc.ln_2(p, rm), &LN2);
+        assert!(r.cmp(&BigFloat::from_f64(1e-32, 64)) == Some(-1), "{r}");
     }
 }

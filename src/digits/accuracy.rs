@@ -46,10 +46,10 @@ pub struct Accuracy {
     pub variable: String,
     /// How many values were given.
     pub given: usize,
-    /// The values evaluated (all, or [`MAX_SAMPLES`] evenly spaced).
+    /// The values evaluated (all, or 1000 evenly spaced).
     pub points: Vec<f64>,
     /// Correct significant digits of the `f64` result at each point (0 to
-    /// [`FULL_DIGITS`]; NaN where the exact digits did not settle).
+    /// 16; NaN where the exact digits did not settle).
     pub f64_digits: Vec<f64>,
     /// The same for the double-double result.
     pub dd_digits: Vec<f64>,
@@ -57,7 +57,7 @@ pub struct Accuracy {
     pub max_rel_error: f64,
     /// Median relative error of the `f64` result.
     pub median_rel_error: f64,
-    /// For each of [`THRESHOLDS`], the ranges of the variable (first and
+    /// For each of the thresholds (8 and 12), the ranges of the variable (first and
     /// last sampled value of each run) where `f64` keeps fewer digits.
     pub below: Vec<(u32, Vec<(f64, f64)>)>,
     /// The cancelling operation, where `f64` keeps fewer than the lowest
@@ -105,7 +105,7 @@ impl Expr {
     /// How many digits the formula keeps in `f64` (and in double-double)
     /// over the values `xs` of its one variable `var`, against the N-digit
     /// evaluator; where it keeps fewer than 8 or 12; and the operation
-    /// whose operands cancel most there. At most [`MAX_SAMPLES`] evenly
+    /// whose operands cancel most there. At most 1000 evenly
     /// spaced values are evaluated.
     ///
     /// ```
