@@ -88,6 +88,37 @@ fn inputs_are_the_exact_decimals_typed() {
     );
 }
 
+/// Remainders at an exact multiple, in decimals, are 0 (binary operands
+/// would leave `0.1 - tiny`), and operands too far apart are a limit.
+#[test]
+fn fmod_at_exact_multiples_and_far_apart() {
+    let d = |f: &str, x: &str| exprjit::parse(f).unwrap().eval_digits(&[("x", x)], 20);
+    assert_eq!(d("x % 0.1", "1e20").unwrap(), "0");
+    assert_eq!(d("fmod(x, 0.1)", "-2.5").unwrap(), "0");
+    assert_eq!(
+        d("fmod(x, 3)", "1e3000").unwrap(),
+        "1.0000000000000000000e+0"
+    );
+    assert_eq!(
+        d("fmod(x, 3)", "1e300000").unwrap_err().kind(),
+        ErrorKind::Limit
+    );
+    let e = d("sin(x)", "1e999999").unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Limit);
+    assert!(e.message().contains("`sin`"), "{e}");
+    // Division by an exact zero difference is inf, not noise.
+    assert_eq!(d("1/(x - x)", "0.1").unwrap(), "inf");
+    // A cancellation below what the precision cap can hold is an error, not 0.
+    assert_eq!(
+        d("(1 + x) - 1", "1e-99999").unwrap_err().kind(),
+        ErrorKind::Limit
+    );
+    assert_eq!(
+        d("(1 + x) - 1", "1e-2000").unwrap(),
+        "1.0000000000000000000e-2000"
+    );
+}
+
 #[test]
 fn specials_follow_ieee() {
     let d = |f: &str| exprjit::parse(f).unwrap().eval_digits(&[], 10).unwrap();

@@ -257,7 +257,7 @@ fn worst_cancellation(text: &str, var: &str, xs: &[f64]) -> Result<Option<Loss>>
         let Some(dec) = exact_decimal(x) else {
             continue;
         };
-        let (vals, _) = eval_nodes(&ast, &[(var, &dec)], 256, &mut cc)?;
+        let (vals, _, _) = eval_nodes(&ast, &[(var, &dec)], 256, &mut cc)?;
         counted += 1;
         for (i, node) in ast.nodes.iter().enumerate() {
             let ops: Vec<usize> = match &node.kind {

@@ -75,7 +75,7 @@ pub fn eval_digits(
     // typed decimal, if more), 32 guard bits, and the spread of the typed
     // decimals' magnitudes: so `(1 + 1e-300) - 1` keeps the small term and
     // two decimals that differ in their last digit stay apart.
-    let (spread, longest) = exponent_spread(&ast, &inputs);
+    let (spread, longest, capped) = exponent_spread(&ast, &inputs);
     let want = digits.max(longest);
     let mut p = (want as f64 * std::f64::consts::LOG2_10).ceil() as usize + 32 + spread;
     p = p.min(MAX_BITS / 2);
@@ -87,11 +87,38 @@ pub fn eval_digits(
             round_text(&v, digits, cc)
         }
     };
-    let mut last = text(eval_at(&ast, &inputs, p, &mut cc)?, &mut cc)?;
+    // Evaluates at `p` bits or more: an operation may ask for more
+    // (`fmod` of operands far apart), up to the cap.
+    let run = |p: &mut usize, cc: &mut Consts| -> Result<(BigFloat, bool)> {
+        loop {
+            let (v, noise, need) = eval_at(&ast, &inputs, *p, cc)?;
+            if need <= *p {
+                return Ok((v, noise));
+            }
+            if need > MAX_BITS {
+                return Err(Error::new(
+                    ErrorKind::Limit,
+                    format!(
+                        "an operation needs {need} bits of working precision, more than the cap of {MAX_BITS}"
+                    ),
+                )
+                .with_help("fmod(x, y) with x/y beyond 2^65000 has no digits to give"));
+            }
+            *p = need;
+        }
+    };
+    let mut last = text(run(&mut p, &mut cc)?, &mut cc)?;
     loop {
-        let next_p = (p * 2).min(MAX_BITS);
-        let next = text(eval_at(&ast, &inputs, next_p, &mut cc)?, &mut cc)?;
+        let mut next_p = (p * 2).min(MAX_BITS);
+        let next = text(run(&mut next_p, &mut cc)?, &mut cc)?;
         if next == last {
+            if next == NOISE && capped {
+                return Err(Error::new(
+                    ErrorKind::Limit,
+                    "the result cancels to below the working precision, and the typed values \
+                     span more than it can hold: it cannot be told from 0",
+                ));
+            }
             let next = if next == NOISE { "0".to_string() } else { next };
             return Ok(DigitsValue {
                 text: next,
@@ -278,7 +305,7 @@ fn decimal_exponent(s: &str) -> i64 {
 /// The spread, in bits, between the largest and smallest nonzero literal
 /// or input (capped at a quarter of [`MAX_BITS`]), and the most significant
 /// digits any of them has (capped at [`MAX_DIGITS`]).
-fn exponent_spread(ast: &Ast, inputs: &[(&str, &str)]) -> (usize, usize) {
+fn exponent_spread(ast: &Ast, inputs: &[(&str, &str)]) -> (usize, usize, bool) {
     let mut lo = i64::MAX;
     let mut hi = i64::MIN;
     let mut longest = 0;
@@ -299,10 +326,14 @@ fn exponent_spread(ast: &Ast, inputs: &[(&str, &str)]) -> (usize, usize) {
         see(v);
     }
     if lo > hi {
-        return (0, longest.min(MAX_DIGITS));
+        return (0, longest.min(MAX_DIGITS), false);
     }
     let bits = ((hi - lo) as f64 * std::f64::consts::LOG2_10).ceil() as usize;
-    (bits.min(MAX_BITS / 4), longest.min(MAX_DIGITS))
+    (
+        bits.min(MAX_BITS / 4),
+        longest.min(MAX_DIGITS),
+        bits > MAX_BITS / 4,
+    )
 }
 
 /// The significant digits of a decimal text (`0.00120` has 3).
@@ -342,19 +373,56 @@ fn eval_at(
     inputs: &[(&str, &str)],
     p: usize,
     cc: &mut Consts,
-) -> Result<(BigFloat, bool)> {
-    let (mut vals, mut noise) = eval_nodes(ast, inputs, p, cc)?;
+) -> Result<(BigFloat, bool, usize)> {
+    let (mut vals, mut noise, need) = eval_nodes(ast, inputs, p, cc)?;
     let flag = noise.pop().expect("an AST has a root");
-    Ok((vals.pop().expect("an AST has a root"), flag))
+    Ok((vals.pop().expect("an AST has a root"), flag, need))
 }
 
-/// Every node's value at `p` bits, and its noise flag (see [`eval_at`]).
+/// A remainder `r` of `x` by `y` within the operands' rounding error
+/// (`p - NOISE_BITS` bits below the larger) of 0 or of `|y|` becomes a
+/// signed 0 marked as noise (the last flag).
+fn fmod_edge(r: BigFloat, x: &BigFloat, y: &BigFloat, p: usize, noise: &mut [bool]) -> BigFloat {
+    if r.is_nan() || r.is_inf() || y.is_zero() || y.is_inf() || y.is_nan() || x.is_inf() {
+        return r;
+    }
+    let tol = exp_of(x).max(exp_of(y)) - p as i64 + NOISE_BITS;
+    let near_zero = r.is_zero() || exp_of(&r) < tol;
+    let gap = y.abs().sub(&r.abs(), p, RM);
+    let near_y = !gap.is_zero() && exp_of(&gap) < tol || gap.is_zero();
+    if near_zero || near_y {
+        if let Some(last) = noise.last_mut() {
+            *last = true;
+        }
+        let z = big(0, 64);
+        if r.is_negative() { z.neg() } else { z }
+    } else {
+        r
+    }
+}
+
+/// The largest trigonometric argument, as a binary exponent: beyond it the
+/// reduction needs π to more bits than the precision cap.
+const MAX_TRIG_EXPONENT: i64 = 1 << 14;
+
+/// Every node's value at `p` bits, its noise flag (see [`eval_at`]), and
+/// the precision some operation needs to be right (`fmod` of operands
+/// whose quotient has more integer bits than `p`; at most `p` otherwise).
 fn eval_nodes(
     ast: &Ast,
     inputs: &[(&str, &str)],
     p: usize,
     cc: &mut Consts,
-) -> Result<(Vec<BigFloat>, Vec<bool>)> {
+) -> Result<(Vec<BigFloat>, Vec<bool>, usize)> {
+    let mut need = p;
+    let mut fmod_need = |a: &BigFloat, b: &BigFloat| {
+        if !a.is_zero() && !b.is_zero() && !a.is_inf() && !b.is_inf() {
+            let gap = exp_of(a) - exp_of(b);
+            if gap > 0 {
+                need = need.max(2 * (gap as usize + 96));
+            }
+        }
+    };
     use std::cmp::Ordering::{Greater, Less};
     let mut vals: Vec<BigFloat> = Vec::with_capacity(ast.nodes.len());
     let mut noise: Vec<bool> = Vec::with_capacity(ast.nodes.len());
@@ -372,7 +440,11 @@ fn eval_nodes(
         let is_noise = |i: &crate::syntax::AstId| noise[i.0 as usize];
         let flag = match &node.kind {
             AstKind::Prefix(Prefix::Neg | Prefix::Plus, a) => is_noise(a),
-            AstKind::Infix(Infix::Mul | Infix::Div, l, r) => is_noise(l) || is_noise(r),
+            AstKind::Infix(Infix::Mul, l, r) => is_noise(l) || is_noise(r),
+            // Noise over anything is noise; a number over noise is not (an
+            // exact zero divisor gives ±inf, a rounding residue never
+            // settles).
+            AstKind::Infix(Infix::Div, l, _) => is_noise(l),
             AstKind::Infix(Infix::Add | Infix::Sub, l, r) => {
                 is_noise(l) && is_noise(r) || {
                     let (a, b) = (&vals[l.0 as usize], &vals[r.0 as usize]);
@@ -433,7 +505,10 @@ fn eval_nodes(
                     Infix::Sub => a.sub(b, p, RM),
                     Infix::Mul => a.mul(b, p, RM),
                     Infix::Div => div(a, b, p),
-                    Infix::Rem => call(MathFn::Fmod, &[a.clone(), b.clone()], p, cc),
+                    Infix::Rem => {
+                        fmod_need(a, b);
+                        call(MathFn::Fmod, &[a.clone(), b.clone()], p, cc)
+                    }
                     Infix::Pow => call(MathFn::Pow, &[a.clone(), b.clone()], p, cc),
                     Infix::Lt => truth(ord == Some(Less)),
                     Infix::Le => truth(matches!(ord, Some(o) if o != Greater)),
@@ -449,12 +524,44 @@ fn eval_nodes(
                 let args: Vec<BigFloat> = args.iter().map(|a| vals[a.0 as usize].clone()).collect();
                 let (_, builtin) =
                     functions::builtin(name).expect("natives were rejected, names resolved");
+                match builtin {
+                    Builtin::Math(MathFn::Sin | MathFn::Cos | MathFn::Tan)
+                        if exp_of(&args[0]) > MAX_TRIG_EXPONENT =>
+                    {
+                        return Err(Error::at(
+                            ErrorKind::Limit,
+                            format!(
+                                "`{name}` of a number beyond 2^{MAX_TRIG_EXPONENT} needs π to more bits than the precision cap"
+                            ),
+                            node.span,
+                            &ast.text,
+                        ));
+                    }
+                    Builtin::Math(MathFn::Fmod) => fmod_need(&args[0], &args[1]),
+                    _ => {}
+                }
                 builtin_value(builtin, &args, p, cc)
             }
         };
+        // `fmod` at a multiple of y: a remainder within rounding error of 0
+        // or of |y| is the discontinuity seen through rounded operands
+        // (`1e20 % 0.1` is 0 in decimals, 0.1 - tiny in binary).
+        let v = match &node.kind {
+            AstKind::Infix(Infix::Rem, l, r) => {
+                fmod_edge(v, &vals[l.0 as usize], &vals[r.0 as usize], p, &mut noise)
+            }
+            AstKind::Call { name, args, .. } if &**name == "fmod" => fmod_edge(
+                v,
+                &vals[args[0].0 as usize],
+                &vals[args[1].0 as usize],
+                p,
+                &mut noise,
+            ),
+            _ => v,
+        };
         vals.push(v);
     }
-    Ok((vals, noise))
+    Ok((vals, noise, need))
 }
 
 fn div(a: &BigFloat, b: &BigFloat, p: usize) -> BigFloat {
