@@ -154,8 +154,6 @@ impl Expr {
                 .map(&[text], &[var])?;
             Ok(k.eval(&[Input::Array(&points)])?.remove(0))
         };
-        let f = run(Precision::F64)?;
-        let d = run(Precision::Dd)?;
         let mut exact = Vec::with_capacity(points.len());
         let mut unsettled = 0;
         for &x in &points {
@@ -172,6 +170,10 @@ impl Expr {
             };
             exact.push(value);
         }
+        // The maps after the exact values: a registered native function
+        // gets the digits evaluator's error naming it.
+        let f = run(Precision::F64)?;
+        let d = run(Precision::Dd)?;
         let mut f64_digits = Vec::with_capacity(points.len());
         let mut dd_digits = Vec::with_capacity(points.len());
         let mut rels = Vec::with_capacity(points.len());
