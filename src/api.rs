@@ -4,6 +4,7 @@ use std::cell::RefCell;
 use std::sync::Arc;
 
 use crate::bind::bind;
+use crate::dd::Precision;
 use crate::error::{Error, ErrorKind, Result};
 use crate::functions::Registry;
 use crate::interp;
@@ -43,6 +44,7 @@ pub struct Engine {
     rewrites: bool,
     jit: JitOptions,
     math: MathMode,
+    precision: Precision,
 }
 
 impl Default for Engine {
@@ -60,6 +62,7 @@ impl Engine {
             rewrites: true,
             jit: JitOptions::default(),
             math: MathMode::default(),
+            precision: Precision::default(),
         }
     }
 
@@ -97,6 +100,21 @@ impl Engine {
     /// The current math mode.
     pub fn math(&self) -> MathMode {
         self.math
+    }
+
+    /// Chooses the arithmetic of formulas parsed from now on: `f64` (the
+    /// default) or double-double ([`Precision::Dd`], ~32 digits, the result
+    /// rounded to `f64`). In `Dd` the rewrites are not applied (they would
+    /// round constants to `f64`); every kernel, the interpreter and the JIT
+    /// run the double-double program, agreeing bit for bit.
+    pub fn with_precision(mut self, precision: Precision) -> Engine {
+        self.precision = precision;
+        self
+    }
+
+    /// The current precision.
+    pub fn precision(&self) -> Precision {
+        self.precision
     }
 
     /// Runs Cranelift's IR verifier on the code of formulas compiled from
@@ -162,6 +180,11 @@ impl Engine {
 
     /// Applies the rewrites if they are on.
     fn rewrite(&self, program: Program) -> Program {
+        if self.precision == Precision::Dd {
+            let dd = crate::dd::transform(&program);
+            debug_assert_eq!(dd.verify(), Ok(()));
+            return dd;
+        }
         if !self.rewrites {
             return program;
         }

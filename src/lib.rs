@@ -38,6 +38,8 @@
 mod alloc;
 mod api;
 mod bind;
+mod dd;
+mod digits;
 mod error;
 mod format;
 mod functions;
@@ -53,6 +55,8 @@ mod syntax;
 
 pub use api::{Compiled, Engine, Expr, Interpreter, eval, parse};
 pub use bind::check_name;
+pub use dd::Precision;
+pub use digits::accuracy::{Accuracy, Loss};
 pub use error::{Error, ErrorKind, Result, Span};
 pub use format::format_f64;
 pub use jit::Listing;

@@ -7,13 +7,20 @@ mod repl;
 use std::process::ExitCode;
 
 use exprjit::Session;
-use exprjit::{Error, ErrorKind, MathMode, format_f64};
+use exprjit::{Engine, Error, ErrorKind, MathMode, Precision, format_f64};
 
 const USAGE: &str = "\
 usage:
   exprjit                              interactive session (type :help)
   exprjit eval EXPR [name=value]…      print the value of EXPR and exit
-  exprjit time EXPR [name=SPEC]… [--json] [--math=libm]
+  exprjit eval --digits N EXPR [name=value]…
+                                       N correct significant digits, in
+                                       arbitrary precision, values taken as
+                                       the exact decimals typed
+  exprjit eval --precision=dd EXPR [name=value]…
+                                       in double-double arithmetic (~32 digits),
+                                       rounded to f64 (also for time)
+  exprjit time EXPR [name=SPEC]… [--json] [--math=libm] [--precision=dd]
                                        time EXPR; SPEC is a number or an array
                                        such as linspace(0,1,1e6), rand(1e6)
   exprjit run FILE                     run session lines from FILE (- or a pipe:
@@ -46,7 +53,7 @@ fn main() -> ExitCode {
         None => repl::run(),
         Some("eval") => match eval(&args[1..]) {
             Ok(v) => {
-                repl::say(&format_f64(v));
+                repl::say(&v);
                 ExitCode::SUCCESS
             }
             Err(e) => fail(e),
@@ -74,14 +81,36 @@ fn main() -> ExitCode {
     }
 }
 
-/// `eval EXPR name=value ...`: compiles and runs natively.
-fn eval(args: &[String]) -> Result<f64, Error> {
+/// `eval [--digits N] EXPR name=value ...`: compiles and runs natively, or
+/// evaluates to N digits in arbitrary precision.
+fn eval(args: &[String]) -> Result<String, Error> {
+    let (digits, args) = digits_flag(args)?;
+    let (precision, args) = precision_flag(&args)?;
     let Some((text, bindings)) = args.split_first() else {
         return Err(Error::new(
             ErrorKind::Syntax,
             "`eval` needs a formula, e.g. exprjit eval 'x^2' x=3",
         ));
     };
+    if digits.is_some() && precision == Precision::Dd {
+        return Err(Error::new(
+            ErrorKind::InvalidValue,
+            "`--digits` and `--precision=dd` are two different evaluations; give one",
+        ));
+    }
+    if let Some(digits) = digits {
+        let mut pairs = Vec::with_capacity(bindings.len());
+        for b in bindings {
+            let Some((name, value)) = b.split_once('=') else {
+                return Err(Error::new(
+                    ErrorKind::InvalidValue,
+                    format!("`{b}` is not a binding; write name=value, e.g. x=0.1"),
+                ));
+            };
+            pairs.push((name.trim(), value.trim()));
+        }
+        return exprjit::parse(text)?.eval_digits(&pairs, digits);
+    }
     let mut names = Vec::with_capacity(bindings.len());
     let mut values = Vec::with_capacity(bindings.len());
     for b in bindings {
@@ -89,12 +118,73 @@ fn eval(args: &[String]) -> Result<f64, Error> {
         names.push(name);
         values.push(value);
     }
-    let expr = exprjit::parse(text)?;
-    expr.compile(&names)?.call(&values)
+    let expr = Engine::new().with_precision(precision).parse(text)?;
+    Ok(format_f64(expr.compile(&names)?.call(&values)?))
+}
+
+/// Takes `--precision=f64|dd` (or `--precision f64|dd`) out of the arguments.
+fn precision_flag(args: &[String]) -> Result<(Precision, Vec<String>), Error> {
+    let mut precision = Precision::F64;
+    let mut rest = Vec::with_capacity(args.len());
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let value = if a == "--precision" {
+            Some(it.next().map(String::as_str).unwrap_or(""))
+        } else {
+            a.strip_prefix("--precision=")
+        };
+        match value {
+            Some(v) => {
+                precision = Precision::from_name(v).ok_or_else(|| {
+                    Error::new(
+                        ErrorKind::InvalidValue,
+                        format!("`--precision={v}`: the precision is f64 or dd"),
+                    )
+                })?;
+            }
+            None => rest.push(a.clone()),
+        }
+    }
+    Ok((precision, rest))
+}
+
+/// Takes `--digits N` or `--digits=N` out of `eval`'s arguments.
+fn digits_flag(args: &[String]) -> Result<(Option<usize>, Vec<String>), Error> {
+    let mut digits = None;
+    let mut rest = Vec::with_capacity(args.len());
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let value = if a == "--digits" {
+            Some(it.next().ok_or_else(|| {
+                Error::new(
+                    ErrorKind::InvalidValue,
+                    "`--digits` needs a count, e.g. --digits 40",
+                )
+            })?)
+        } else {
+            a.strip_prefix("--digits=").map(|_| a)
+        };
+        match value {
+            Some(v) => {
+                let v = v.strip_prefix("--digits=").unwrap_or(v);
+                let n = v.parse::<usize>().map_err(|_| {
+                    Error::new(
+                        ErrorKind::InvalidValue,
+                        format!("`--digits {v}`: the count is a whole number, e.g. 40"),
+                    )
+                })?;
+                digits = Some(n);
+            }
+            None => rest.push(a.clone()),
+        }
+    }
+    Ok((digits, rest))
 }
 
 /// `time EXPR name=SPEC ... [--json]`: a session measurement from the shell.
 fn time(args: &[String]) -> Result<String, Error> {
+    let (precision, args) = precision_flag(args)?;
+    let args = &args[..];
     let json = args.iter().any(|a| a == "--json");
     let math = args.iter().find_map(|a| a.strip_prefix("--math="));
     let mut rest = args
@@ -107,6 +197,7 @@ fn time(args: &[String]) -> Result<String, Error> {
         ));
     };
     let mut session = Session::new();
+    session.set_precision(precision);
     if let Some(mode) = math {
         let mode = MathMode::from_name(mode).ok_or_else(|| {
             Error::new(

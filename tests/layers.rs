@@ -12,9 +12,10 @@ const LAYERS: &[&[&str]] = &[
     &["math"],
     &["functions", "syntax"],
     &["ir"],
-    &["interp", "bind", "jit"],
+    &["interp", "bind", "jit", "dd"],
     &["kernels"],
     &["api"],
+    &["digits"],
     &["session"],
 ];
 

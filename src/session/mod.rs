@@ -12,6 +12,7 @@
 //! routine), `report` (timing reports as text and JSON), `help`, `script`
 //! (errors located in a script's lines) and `svg` (the sweep's plot).
 
+mod accuracy;
 mod constructors;
 mod help;
 mod ode;
@@ -30,7 +31,7 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
-use crate::{Engine, Error, ErrorKind, Expr, Input, MathMode, Parallel, Result};
+use crate::{Engine, Error, ErrorKind, Expr, Input, MathMode, Parallel, Precision, Result};
 use constructors::Rng;
 use reductions::{REDUCTIONS, Reduction};
 use values::{vars_table, zeros};
@@ -144,6 +145,18 @@ const COMMANDS: &[Command] = &[
         run: |s, rest| s.math_command(rest).map(Reply::Text),
     },
     Command {
+        names: &["accuracy"],
+        help: "  :accuracy F ; x = VALUES   digits F keeps in f64 and dd against exact values,
+                             where fewer than 8 and 12 remain, the operation that
+                             cancels (a caret under it); plot to accuracy.svg (--out F)",
+        run: |s, rest| s.accuracy_command(rest).map(Reply::Text),
+    },
+    Command {
+        names: &["precision"],
+        help: "  :precision f64|dd          f64 arithmetic (default) or double-double (~32 digits)",
+        run: |s, rest| s.precision_command(rest).map(Reply::Text),
+    },
+    Command {
         names: &["clear"],
         help: "  :clear                     forget all variables",
         run: |s, _| {
@@ -187,6 +200,7 @@ pub struct Session {
     vars: BTreeMap<String, Value>,
     rewrites: bool,
     math: MathMode,
+    precision: Precision,
     threads: usize,
     rng: Rng,
     interrupt: Arc<AtomicBool>,
@@ -213,6 +227,7 @@ impl Session {
             vars: BTreeMap::new(),
             rewrites: true,
             math: MathMode::default(),
+            precision: Precision::default(),
             threads: 0,
             rng: Rng::new(0),
             interrupt: Arc::new(AtomicBool::new(false)),
@@ -238,6 +253,12 @@ impl Session {
     /// calls for everything the session compiles from now on (`:math`).
     pub fn set_math(&mut self, math: MathMode) {
         self.math = math;
+    }
+
+    /// Chooses `f64` (the default) or double-double arithmetic for
+    /// everything the session compiles from now on (`:precision`).
+    pub fn set_precision(&mut self, precision: Precision) {
+        self.precision = precision;
     }
 
     /// Time spent per measurement after the first call (default 300 ms).
@@ -349,6 +370,20 @@ impl Session {
         }
     }
 
+    fn precision_command(&mut self, rest: &str) -> Result<String> {
+        match Precision::from_name(rest) {
+            Some(p) => {
+                self.precision = p;
+                Ok(format!("precision {}", p.name()))
+            }
+            None if rest.is_empty() => Ok(format!("precision is {}", self.precision.name())),
+            None => Err(Error::new(
+                ErrorKind::InvalidValue,
+                format!("`{rest}` is not a precision; use :precision f64 or :precision dd"),
+            )),
+        }
+    }
+
     fn threads_command(&mut self, rest: &str) -> String {
         match rest.parse::<usize>() {
             Ok(t) => {
@@ -367,7 +402,10 @@ impl Session {
     }
 
     fn engine(&self, rewrites: bool) -> Engine {
-        Engine::new().with_rewrites(rewrites).with_math(self.math)
+        Engine::new()
+            .with_rewrites(rewrites)
+            .with_math(self.math)
+            .with_precision(self.precision)
     }
 
     fn parallel(&self, threads: usize) -> Parallel {
