@@ -27,6 +27,10 @@
 //!   [`QuadKernel`] (integrals per element, [`QuadRule`]) and
 //!   [`PairwiseKernel`] (row pairs of two matrices); [`Parallel`] says how they use
 //!   threads, and parallel results equal serial ones.
+//! - [`Precision`] chooses f64 or double-double arithmetic for everything
+//!   an engine compiles; [`Expr::eval_digits`] evaluates in N correct
+//!   digits and [`Expr::accuracy`] reports where f64 loses them
+//!   ([`Accuracy`], [`Loss`]).
 //! - Every failure is an [`Error`] with an [`ErrorKind`], and a [`Span`]
 //!   with a caret for errors in formula text.
 //! - [`Session`] is the interactive session of the `exprjit` command, as a
