@@ -453,7 +453,7 @@ STORIES = [
 # Stories of later issues go here, one function each, `story_NAME(c, nb)`
 # (c: Ctx with c.np, c.ne, c.numba, c.ej; nb: the numba kernels or None),
 # appended to EXTRA_STORIES. Emit rows with emit(story, contender, size,
-# per, times, checksum); skip contenders whose module is None. Planned:
+# per, times, checksum); skip contenders whose module is None. There:
 #   story_ode   (issue 13): exprjit.solve_ivp against scipy.integrate.solve_ivp
 #   story_quad  (issue 14): exprjit.quad against scipy.integrate.quad, NumPy GL
 #   story_pairwise (issue 14): exprjit.cdist against scipy.spatial.distance.cdist
