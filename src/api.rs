@@ -261,37 +261,7 @@ impl Engine {
         all.extend(spec.params);
         all.extend(spec.inputs);
         all.extend(spec.define.iter().map(|d| d.0));
-        for (k, name) in all.iter().enumerate() {
-            crate::bind::check_name(name)?;
-            if all[..k].contains(name) {
-                let what = if *name == "i" {
-                    " (`i` is the step index)"
-                } else {
-                    ""
-                };
-                return Err(Error::new(
-                    ErrorKind::DuplicateName,
-                    format!("`{name}` is given twice{what}"),
-                ));
-            }
-        }
-        let mut defs: Vec<(&str, Program)> = Vec::new();
-        for (name, formula) in spec.define {
-            let mut p = self.lower(formula)?;
-            for (earlier, value) in &defs {
-                p = p.substitute(earlier, value);
-            }
-            defs.push((name, p));
-        }
-        let mut updates = Vec::with_capacity(spec.update.len());
-        for formula in spec.update {
-            let mut p = self.lower(formula)?;
-            for (name, value) in &defs {
-                p = p.substitute(name, value);
-            }
-            updates.push(p);
-        }
-        let program = self.rewrite(Program::merge(&updates));
+        let program = self.system(&all, ("i", "the step index"), spec.define, spec.update)?;
         let args = &all[..all.len() - spec.define.len()];
         let slots = bind(&program, args)?;
         Recurrence::new(
@@ -428,37 +398,7 @@ impl Engine {
         all.push("t");
         all.extend(spec.params);
         all.extend(spec.define.iter().map(|d| d.0));
-        for (k, name) in all.iter().enumerate() {
-            crate::bind::check_name(name)?;
-            if all[..k].contains(name) {
-                let what = if *name == "t" {
-                    " (`t` is the time)"
-                } else {
-                    ""
-                };
-                return Err(Error::new(
-                    ErrorKind::DuplicateName,
-                    format!("`{name}` is given twice{what}"),
-                ));
-            }
-        }
-        let mut defs: Vec<(&str, Program)> = Vec::new();
-        for (name, formula) in spec.define {
-            let mut p = self.lower(formula)?;
-            for (earlier, value) in &defs {
-                p = p.substitute(earlier, value);
-            }
-            defs.push((name, p));
-        }
-        let mut rhs = Vec::with_capacity(spec.rhs.len());
-        for formula in spec.rhs {
-            let mut p = self.lower(formula)?;
-            for (name, value) in &defs {
-                p = p.substitute(name, value);
-            }
-            rhs.push(p);
-        }
-        let program = self.rewrite(Program::merge(&rhs));
+        let program = self.system(&all, ("t", "the time"), spec.define, spec.rhs)?;
         let args = &all[..all.len() - spec.define.len()];
         let slots = bind(&program, args)?;
         // The step-control formulas, unrewritten: both sides evaluate the
@@ -588,13 +528,58 @@ impl Expr {
 }
 
 /// Every name valid and given once.
+impl Engine {
+    /// The program of a system (a recurrence's updates, an ODE's right-hand
+    /// sides): checks that `all` (the system's names, the definitions'
+    /// last) are valid and distinct, lowers `formulas` with the
+    /// definitions substituted (each may use the earlier ones), and fuses
+    /// them into one rewritten program.
+    fn system(
+        &self,
+        all: &[&str],
+        reserved: (&str, &str),
+        define: &[(&str, &str)],
+        formulas: &[&str],
+    ) -> Result<Program> {
+        check_distinct_with(all, Some(reserved))?;
+        let mut defs: Vec<(&str, Program)> = Vec::new();
+        for (name, formula) in define {
+            let mut p = self.lower(formula)?;
+            for (earlier, value) in &defs {
+                p = p.substitute(earlier, value);
+            }
+            defs.push((name, p));
+        }
+        let mut programs = Vec::with_capacity(formulas.len());
+        for formula in formulas {
+            let mut p = self.lower(formula)?;
+            for (name, value) in &defs {
+                p = p.substitute(name, value);
+            }
+            programs.push(p);
+        }
+        Ok(self.rewrite(Program::merge(&programs)))
+    }
+}
+
+/// `Ok` if every name is valid and none is given twice.
 fn check_distinct(all: &[&str]) -> Result<()> {
+    check_distinct_with(all, None)
+}
+
+/// [`check_distinct`], where `reserved` is a built-in name and what it
+/// means (`("t", "the time")`), said when the user gives it again.
+fn check_distinct_with(all: &[&str], reserved: Option<(&str, &str)>) -> Result<()> {
     for (k, name) in all.iter().enumerate() {
         crate::bind::check_name(name)?;
         if all[..k].contains(name) {
+            let what = match reserved {
+                Some((r, meaning)) if r == *name => format!(" (`{r}` is {meaning})"),
+                _ => String::new(),
+            };
             return Err(Error::new(
                 ErrorKind::DuplicateName,
-                format!("`{name}` is given twice"),
+                format!("`{name}` is given twice{what}"),
             ));
         }
     }
