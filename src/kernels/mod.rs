@@ -315,3 +315,32 @@ pub(crate) fn with_table<P: Copy, R>(
         f(&table)
     }
 }
+
+/// The number of members of an ensemble given `values` initial values of
+/// `width`-value states and `params` parameter values (`per` each): an
+/// error naming the lengths unless both divide evenly.
+pub(crate) fn ensemble_members(
+    values: usize,
+    width: usize,
+    params: usize,
+    per: usize,
+) -> crate::error::Result<usize> {
+    use crate::error::{Error, ErrorKind};
+    if width == 0 || !values.is_multiple_of(width) {
+        return Err(Error::new(
+            ErrorKind::Length,
+            format!("{values} initial values is not a whole number of {width}-value states"),
+        ));
+    }
+    let members = values / width;
+    if params != members * per {
+        return Err(Error::new(
+            ErrorKind::Length,
+            format!(
+                "{members} members need {} parameter values ({per} each), got {params}",
+                members * per
+            ),
+        ));
+    }
+    Ok(members)
+}

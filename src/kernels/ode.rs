@@ -565,26 +565,7 @@ impl OdeKernel {
         opts: &OdeOptions<'_>,
     ) -> Result<Vec<OdeSolution>> {
         let (w, p) = (self.state.len(), self.params.len());
-        if !y0.len().is_multiple_of(w) {
-            return Err(Error::new(
-                ErrorKind::Length,
-                format!(
-                    "{} initial values is not a whole number of {w}-value states",
-                    y0.len()
-                ),
-            ));
-        }
-        let members = y0.len() / w;
-        if params.len() != members * p {
-            return Err(Error::new(
-                ErrorKind::Length,
-                format!(
-                    "{members} members need {} parameter values ({p} each), got {}",
-                    members * p,
-                    params.len()
-                ),
-            ));
-        }
+        let members = super::ensemble_members(y0.len(), w, params.len(), p)?;
         // Check the options and compile once, before any thread starts.
         if members > 0 {
             let c = self.check(&y0[..w], &params[..p], opts)?;

@@ -364,26 +364,7 @@ impl Recurrence {
         steps: usize,
     ) -> Result<Vec<f64>> {
         let (w, p) = (self.width, self.params.len());
-        if w == 0 || !initial.len().is_multiple_of(w) {
-            return Err(Error::new(
-                ErrorKind::Length,
-                format!(
-                    "{} initial values is not a whole number of {w}-value states",
-                    initial.len()
-                ),
-            ));
-        }
-        let members = initial.len() / w;
-        if params.len() != members * p {
-            return Err(Error::new(
-                ErrorKind::Length,
-                format!(
-                    "{members} members need {} parameter values ({p} each), got {}",
-                    members * p,
-                    params.len()
-                ),
-            ));
-        }
+        let members = super::ensemble_members(initial.len(), w, params.len(), p)?;
         let run_member = |m: usize| -> Result<Vec<f64>> {
             let t = self.run_from(
                 first,
