@@ -172,6 +172,41 @@ pub(super) fn fixed_nodes(mode: Mode, nodes: &[f64]) -> Vec<f64> {
     }
 }
 
+/// The start of every rule's code for element `e`: its limits ordered as
+/// `lo <= hi` (`swap` where `a > b`, whose integral is negated), and the
+/// integrand's nodes that do not depend on the variable.
+struct ElementStart {
+    swap: Value,
+    lo: Value,
+    hi: Value,
+    invariants: Vec<Option<Value>>,
+}
+
+fn element_start(
+    fb: &mut FunctionBuilder<'_>,
+    em: &mut Emitter,
+    integrand: &Integrand<'_>,
+    srcs: &[(bool, Value)],
+    e: Value,
+) -> ElementStart {
+    let lanes = em.lanes();
+    let a = load_input(fb, lanes, srcs[0], e);
+    let b = load_input(fb, lanes, srcs[1], e);
+    let params: Vec<Value> = srcs[2..]
+        .iter()
+        .map(|&s| load_input(fb, lanes, s, e))
+        .collect();
+    let swap = fb.ins().fcmp(FloatCC::GreaterThan, a, b);
+    let lo = em.select(fb, swap, b, a);
+    let hi = em.select(fb, swap, a, b);
+    let invariants = integrand.invariants(fb, em, &params);
+    ElementStart {
+        swap,
+        lo,
+        hi,
+        invariants,
+    }
+}
 /// Emits one element (pair) of the fixed rule and stores it.
 #[allow(clippy::too_many_arguments)]
 fn fixed_element(
@@ -185,17 +220,12 @@ fn fixed_element(
     out: Value,
     e: Value,
 ) {
-    let lanes = em.lanes();
-    let a = load_input(fb, lanes, srcs[0], e);
-    let b = load_input(fb, lanes, srcs[1], e);
-    let params: Vec<Value> = srcs[2..]
-        .iter()
-        .map(|&s| load_input(fb, lanes, s, e))
-        .collect();
-    let swap = fb.ins().fcmp(FloatCC::GreaterThan, a, b);
-    let lo = em.select(fb, swap, b, a);
-    let hi = em.select(fb, swap, a, b);
-    let invariants = integrand.invariants(fb, em, &params);
+    let ElementStart {
+        swap,
+        lo,
+        hi,
+        invariants,
+    } = element_start(fb, em, integrand, srcs, e);
     let half = em.constant(fb, 0.5);
     let (centre, length) = if mode == Mode::Finite {
         let l = em.binary(fb, BinaryOp::Mul, half, lo);
@@ -520,17 +550,13 @@ fn first_element(
     out: Value,
     e: Value,
 ) {
+    let ElementStart {
+        swap: _,
+        lo,
+        hi,
+        invariants: inv,
+    } = element_start(fb, em, integrand, srcs, e);
     let lanes = em.lanes();
-    let a = load_input(fb, lanes, srcs[0], e);
-    let b = load_input(fb, lanes, srcs[1], e);
-    let params: Vec<Value> = srcs[2..]
-        .iter()
-        .map(|&s| load_input(fb, lanes, s, e))
-        .collect();
-    let swap = fb.ins().fcmp(FloatCC::GreaterThan, a, b);
-    let lo = em.select(fb, swap, b, a);
-    let hi = em.select(fb, swap, a, b);
-    let inv = integrand.invariants(fb, em, &params);
     let (t0, t1, base) = match mode {
         Mode::Finite => (lo, hi, lo),
         _ => {
