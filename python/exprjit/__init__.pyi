@@ -24,10 +24,17 @@ class Formula:
     """A formula compiled once, called many times (picklable)."""
 
     def __init__(
-        self, text: str, args: Optional[Sequence[str]] = None, math: str = "fast", rewrites: bool = True
+        self,
+        text: str,
+        args: Optional[Sequence[str]] = None,
+        math: str = "fast",
+        rewrites: bool = True,
+        precision: str = "f64",
     ) -> None: ...
     @property
     def math(self) -> str: ...
+    @property
+    def precision(self) -> str: ...
     @property
     def text(self) -> str: ...
     @property
@@ -43,7 +50,14 @@ class Formula:
     def mean(self, *values: _Value, threads: Optional[int] = None, **named: _Value) -> float: ...
     def __reduce__(self) -> Tuple[Any, Tuple[str, Sequence[str], str, bool]]: ...
 
-def compile(text: str, args: Optional[Sequence[str]] = None, *, math: str = "fast", rewrites: bool = True) -> Formula:
+def compile(
+    text: str,
+    args: Optional[Sequence[str]] = None,
+    *,
+    math: str = "fast",
+    rewrites: bool = True,
+    precision: str = "f64",
+) -> Formula:
     """Compile `text` once; `args` in call order (default: first appearance)."""
 
 def evaluate(

@@ -4,7 +4,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use exprjit::{Compiled, Engine, Input, MapKernel, MathMode, Reduce, ReduceKernel};
+use exprjit::{Compiled, Engine, Input, MapKernel, MathMode, Precision, Reduce, ReduceKernel};
 use numpy::PyArrayMethods;
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
@@ -35,6 +35,7 @@ pub struct Formula {
     text: String,
     math: MathMode,
     rewrites: bool,
+    precision: Precision,
     args: Vec<String>,
     rewritten: String,
     engine: Engine,
@@ -244,15 +245,18 @@ impl Formula {
     ///
     /// `math` is `"fast"` (exprjit's inline algorithms, within 1 ulp; the
     /// default) or `"libm"` (the C library); `rewrites=False` compiles the
-    /// formula as typed (no `x^3` → `x*(x*x)`, no constant folding).
+    /// formula as typed (no `x^3` → `x*(x*x)`, no constant folding);
+    /// `precision` is `"f64"` (the default) or `"dd"` (double-double: ~32
+    /// significant digits inside, the result rounded to float64).
     #[new]
-    #[pyo3(signature = (text, args=None, math="fast", rewrites=true))]
+    #[pyo3(signature = (text, args=None, math="fast", rewrites=true, precision="f64"))]
     fn new(
         py: Python<'_>,
         text: &str,
         args: Option<&Bound<'_, PyAny>>,
         math: &str,
         rewrites: bool,
+        precision: &str,
     ) -> PyResult<Formula> {
         let mode = match math {
             "fast" => MathMode::Fast,
@@ -263,7 +267,13 @@ impl Formula {
                 )));
             }
         };
-        let engine = Engine::new().with_math(mode).with_rewrites(rewrites);
+        let precision = Precision::from_name(precision).ok_or_else(|| {
+            PyValueError::new_err(format!("precision={precision:?}: use \"f64\" or \"dd\""))
+        })?;
+        let engine = Engine::new()
+            .with_math(mode)
+            .with_rewrites(rewrites)
+            .with_precision(precision);
         let expr = engine.parse(text).py_err(py)?;
         let args: Vec<String> = match args {
             None => expr.variables().into_iter().map(String::from).collect(),
@@ -280,6 +290,7 @@ impl Formula {
         Ok(Formula {
             math: mode,
             rewrites,
+            precision,
             text: text.to_string(),
             rewritten: expr.rewritten(),
             args,
@@ -313,6 +324,12 @@ impl Formula {
         self.math.name()
     }
 
+    /// `"f64"` or `"dd"`.
+    #[getter]
+    fn precision(&self) -> &'static str {
+        self.precision.name()
+    }
+
     fn __repr__(&self) -> String {
         let args: Vec<String> = self.args.iter().map(|a| format!("'{a}'")).collect();
         let mut settings = String::new();
@@ -321,6 +338,9 @@ impl Formula {
         }
         if !self.rewrites {
             settings.push_str(", rewrites=False");
+        }
+        if self.precision != Precision::F64 {
+            settings.push_str(", precision='dd'");
         }
         format!(
             "Formula({:?}, args=[{}]{settings}, rewritten={:?})",
@@ -339,6 +359,7 @@ impl Formula {
             this.args.clone(),
             this.math.name(),
             this.rewrites,
+            this.precision.name(),
         );
         PyTuple::new(
             py,

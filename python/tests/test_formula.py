@@ -137,3 +137,30 @@ def test_settings_are_kept_and_pickled(rng):
         assert np.array_equal(bits(g(x)), bits(f(x)))
     with pytest.raises(ValueError, match="fast"):
         exprjit.compile("x", math="quick")
+
+
+J6 = (
+    "-((z^6-210*z^4+4725*z^2-10395)*sin(z)"
+    "+(21*z^5-1260*z^3+10395*z)*cos(z))/z^7"
+)
+# The spherical Bessel function j6(0.5), from mpmath at 50 digits
+# (besselj(6.5, z)*sqrt(pi/(2z))): the value issue 15 quotes.
+J6_AT_HALF = 1.146651076740942088e-7
+
+
+def test_double_double_precision_survives_the_cancellation():
+    f64 = exprjit.compile(J6, ["z"])
+    dd = exprjit.compile(J6, ["z"], precision="dd")
+    assert dd.precision == "dd" and "precision='dd'" in repr(dd)
+    assert f64.precision == "f64" and "precision" not in repr(f64)
+    # float64 keeps 4 digits here (two terms of ~10395/z^6 cancel); dd all.
+    assert abs(f64(0.5) / J6_AT_HALF - 1) > 1e-6
+    assert abs(dd(0.5) / J6_AT_HALF - 1) < 1e-15
+    # The array kernel runs the same double-double program as the scalar call.
+    z = np.linspace(0.25, 4.0, 1001)
+    assert np.array_equal(bits(dd(z)), bits(np.array([dd(v) for v in z])))
+    g = pickle.loads(pickle.dumps(dd))
+    assert g.precision == "dd"
+    assert np.array_equal(bits(g(z)), bits(dd(z)))
+    with pytest.raises(ValueError, match="dd"):
+        exprjit.compile("z", precision="quad")
