@@ -18,6 +18,7 @@ use crate::kernels::{PairwiseKernel, QuadKernel, QuadRule};
 use crate::limits::Limits;
 use crate::math::MathMode;
 use crate::native::NativeFn;
+use crate::simd::Width;
 use crate::syntax;
 
 /// Parses and compiles formulas: holds the registered native functions, the
@@ -125,6 +126,20 @@ impl Engine {
         self
     }
 
+    /// Chooses the vector width of maps and grids compiled from now on
+    /// ([`Width::Auto`], the default, takes the widest this CPU has). Every
+    /// width gives the same bits; a kernel asked for a width the CPU lacks
+    /// is an [`ErrorKind::Unsupported`] error.
+    pub fn with_width(mut self, width: Width) -> Engine {
+        self.jit.width = width;
+        self
+    }
+
+    /// The current vector width setting.
+    pub fn width(&self) -> Width {
+        self.jit.width
+    }
+
     /// The current limits.
     pub fn limits(&self) -> Limits {
         self.limits
@@ -213,6 +228,7 @@ impl Engine {
     /// broadcast scalars, in this order), with one output per formula.
     pub fn map(&self, formulas: &[&str], args: &[&str]) -> Result<MapKernel> {
         kernels::check_input_count(args.len())?;
+        self.jit.width.resolve()?;
         let program = self.fuse(formulas)?;
         let slots = bind(&program, args)?;
         Ok(MapKernel::new(program, names(args), slots, self.jit))
@@ -419,6 +435,7 @@ impl Engine {
     /// Compiles `formula` over a `dims`-dimensional index space (1 or 2):
     /// it may use `i` (and `j` in 2-D) and the `params`.
     pub fn grid(&self, formula: &str, dims: usize, params: &[&str]) -> Result<GridKernel> {
+        self.jit.width.resolve()?;
         let index: &[&str] = match dims {
             1 => &["i"],
             2 => &["i", "j"],

@@ -77,6 +77,8 @@ pub enum ErrorKind {
     /// An ODE solve stopped: the step size collapsed (probably stiff), the
     /// step budget ran out, or the state became NaN or infinite.
     Solve,
+    /// This CPU cannot run a requested setting (a vector width it lacks).
+    Unsupported,
 }
 
 /// An exprjit error: a kind, a message in words, and where it applies.

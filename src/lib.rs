@@ -55,6 +55,7 @@ mod limits;
 mod math;
 mod native;
 mod session;
+mod simd;
 mod syntax;
 
 pub use api::{Compiled, Engine, Expr, Interpreter, eval, parse};
@@ -76,6 +77,7 @@ pub use limits::Limits;
 pub use math::MathMode;
 pub use native::NativeFn;
 pub use session::{Reply, Report, Session, Timing, Value};
+pub use simd::Width;
 
 /// Internals for exprjit's own benches, tests and fuzz targets.
 ///

@@ -10,7 +10,7 @@ const LAYERS: &[&[&str]] = &[
     &["error", "format", "limits", "native"],
     &["alloc"],
     &["math"],
-    &["functions", "syntax"],
+    &["functions", "syntax", "simd"],
     &["ir"],
     &["interp", "bind", "jit", "dd"],
     &["kernels"],

@@ -21,6 +21,7 @@ use cranelift_module::{Linkage, Module, default_libcall_names};
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::ir::Program;
+use crate::simd::Width;
 use codegen::{Emitter, Lanes};
 
 /// Code generation settings.
@@ -29,12 +30,15 @@ pub struct JitOptions {
     /// Run Cranelift's IR verifier before compiling (10–25% of compile
     /// time). Default: on in debug builds, off in release builds.
     pub verify: bool,
+    /// The vector width of maps and grids (`crate::simd`).
+    pub width: Width,
 }
 
 impl Default for JitOptions {
     fn default() -> JitOptions {
         JitOptions {
             verify: cfg!(debug_assertions),
+            width: Width::Auto,
         }
     }
 }
