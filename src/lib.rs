@@ -57,6 +57,7 @@ mod native;
 mod session;
 mod simd;
 mod syntax;
+mod wide;
 
 pub use api::{Compiled, Engine, Expr, Interpreter, eval, parse};
 pub use bind::check_name;

@@ -12,7 +12,7 @@ const LAYERS: &[&[&str]] = &[
     &["math"],
     &["functions", "syntax", "simd"],
     &["ir"],
-    &["interp", "bind", "jit", "dd"],
+    &["interp", "bind", "jit", "dd", "wide"],
     &["kernels"],
     &["api"],
     &["digits"],

@@ -287,7 +287,10 @@ mod tests {
         let code = build_function(
             &[types::F64],
             &[types::F64],
-            JitOptions { verify: true },
+            JitOptions {
+                verify: true,
+                ..JitOptions::default()
+            },
             |fb, p, call_conv| {
                 let mut emitter = Emitter::new(lanes, call_conv).with_pooled_constants(pooled);
                 let x = match lanes {

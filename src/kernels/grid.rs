@@ -16,6 +16,11 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::ir::Program;
 use crate::jit::codegen::{Emitter, Lanes, depends_on, splat_all};
 use crate::jit::{Code, JitOptions, build_function};
+use crate::simd::Width;
+use crate::wide::{Plan, Source};
+
+/// Column indices per block-evaluator call.
+const INDEX_PIECE: usize = 4096;
 
 /// `f(params, out, i0, rows, cols)`: fills `rows × cols` values of `out`
 /// for rows `i0..i0+rows` (in 1-D, `rows` is 1, `i0` the first index and
@@ -40,6 +45,9 @@ pub struct GridKernel {
     params: Vec<Arc<str>>,
     func: GridFn,
     _code: Code,
+    /// The block evaluator's plan (AVX2 or AVX-512), with whether the
+    /// width was forced (it then runs rows of every length).
+    wide: Option<(Plan, bool)>,
     parallel: Parallel,
 }
 
@@ -60,7 +68,13 @@ impl GridKernel {
         params: Vec<Arc<str>>,
         jit: JitOptions,
     ) -> Result<GridKernel> {
-        let code = compile_grid(&program, &slots, dims, params.len(), jit)?;
+        // Inputs of the block evaluator: (i, j, params…) in 2-D, (i,
+        // params…) in 1-D; the column index is the array.
+        let is_array: Vec<bool> = (0..dims + params.len()).map(|k| k == dims - 1).collect();
+        let forced = jit.width != Width::Auto;
+        let wide = Plan::new(&program, &slots, &is_array, jit.width.resolve()?, forced)
+            .map(|p| (p, forced));
+        let code = compile_grid(&program, &slots, dims, params.len(), jit, wide.is_none())?;
         // SAFETY: `code.entry` is the function just built with five i64
         // parameters and no result in the target's default calling
         // convention, which is `GridFn`'s ABI.
@@ -72,6 +86,7 @@ impl GridKernel {
             params,
             func,
             _code: code,
+            wide,
             parallel: Parallel::default(),
         })
     }
@@ -176,6 +191,12 @@ impl GridKernel {
         // writes `rows * cols` elements, so this must hold for the call to
         // be sound, and a release build checks it too.
         assert_eq!(out.len(), rows * cols, "grid chunk of whole rows");
+        if let Some((plan, forced)) = &self.wide
+            && (*forced || cols >= super::WIDE_MIN_LEN)
+        {
+            self.call_wide(plan, params, out, i0, rows, cols);
+            return;
+        }
         // SAFETY: `params` has the compiled number of values (checked by
         // `check`) and `out` exactly `rows * cols` writable elements
         // (asserted above), which is all the code writes; it reads nothing
@@ -189,6 +210,42 @@ impl GridKernel {
                 cols as i64,
             )
         };
+    }
+
+    /// The rows on the block evaluator: per row, the column indices in
+    /// pieces of [`INDEX_PIECE`] as the array input, the row index and
+    /// the parameters as scalars.
+    fn call_wide(
+        &self,
+        plan: &Plan,
+        params: &[f64],
+        out: &mut [f64],
+        i0: usize,
+        rows: usize,
+        cols: usize,
+    ) {
+        let mut index = vec![0.0; INDEX_PIECE.min(cols)];
+        for (r, row) in out.chunks_mut(cols).take(rows).enumerate() {
+            let (row_value, col0) = if self.dims == 1 {
+                (None, i0)
+            } else {
+                (Some((i0 + r) as f64), 0)
+            };
+            for (p, piece) in row.chunks_mut(INDEX_PIECE).enumerate() {
+                let first = col0 + p * INDEX_PIECE;
+                let index = &mut index[..piece.len()];
+                for (t, x) in index.iter_mut().enumerate() {
+                    *x = (first + t) as f64;
+                }
+                let sources: Vec<Source<'_>> = row_value
+                    .map(Source::Scalar)
+                    .into_iter()
+                    .chain(std::iter::once(Source::Array(index)))
+                    .chain(params.iter().map(|&v| Source::Scalar(v)))
+                    .collect();
+                plan.run(&self.program, &sources, &mut [piece]);
+            }
+        }
     }
 
     /// The same grid by the reference interpreter (`rows` is 1 in 1-D).
@@ -219,6 +276,7 @@ fn compile_grid(
     dims: usize,
     n_params: usize,
     jit: JitOptions,
+    inline_math: bool,
 ) -> Result<Code> {
     // Argument positions: i, j (2-D), params. Which variables are indices?
     let is_arg =
@@ -242,8 +300,8 @@ fn compile_grid(
             .collect();
         let flags = data_flags();
         let zero = fb.ins().iconst(types::I64, 0);
-        let mut vector = Emitter::new(Lanes::X2, call_conv);
-        let mut scalar = Emitter::new(Lanes::Scalar, call_conv);
+        let mut vector = Emitter::new(Lanes::X2, call_conv).with_inline_math(inline_math);
+        let mut scalar = Emitter::new(Lanes::Scalar, call_conv).with_inline_math(inline_math);
         // Variable values given the index values (None where not known yet).
         let vars_for = |i: Option<Value>, j: Option<Value>| -> Vec<Option<Value>> {
             slots

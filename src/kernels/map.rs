@@ -15,6 +15,8 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::ir::Program;
 use crate::jit::codegen::{Emitter, Lanes};
 use crate::jit::{Code, JitOptions, build_function};
+use crate::simd::Width;
+use crate::wide::{Plan, Source};
 
 /// `f(inputs, outputs, n)`: `inputs[k]` points at array `k` (or at the
 /// scalar `k`), `outputs[j]` at output `j`; computes elements `0..n`.
@@ -23,6 +25,10 @@ type MapFn = unsafe extern "C" fn(inputs: *const *const f64, outputs: *const *mu
 struct MapCode {
     func: MapFn,
     _code: Code,
+    /// The block evaluator's plan, for AVX2 and AVX-512 widths.
+    wide: Option<Plan>,
+    /// Whether the width was forced (the plan then runs every length).
+    forced: bool,
 }
 
 /// One or more formulas compiled to run over arrays. Built by
@@ -141,11 +147,11 @@ impl MapKernel {
                     .into_par_iter()
                     .enumerate()
                     .for_each(|(c, mut outs)| {
-                        run_chunk(&code, inputs, c * CHUNK, &mut outs);
+                        run_chunk(&code, &self.program, inputs, c * CHUNK, &mut outs);
                     });
             })?;
         } else {
-            run_chunk(&code, inputs, 0, outputs);
+            run_chunk(&code, &self.program, inputs, 0, outputs);
         }
         Ok(())
     }
@@ -186,8 +192,27 @@ impl MapKernel {
 }
 
 /// Runs the kernel on elements `start..start + outs[0].len()`.
-fn run_chunk(code: &MapCode, inputs: &[Input<'_>], start: usize, outs: &mut [&mut [f64]]) {
+fn run_chunk(
+    code: &MapCode,
+    program: &Program,
+    inputs: &[Input<'_>],
+    start: usize,
+    outs: &mut [&mut [f64]],
+) {
     let len = outs[0].len();
+    if let Some(plan) = &code.wide
+        && (code.forced || len >= super::WIDE_MIN_LEN)
+    {
+        let sources: Vec<Source<'_>> = inputs
+            .iter()
+            .map(|i| match i {
+                Input::Array(a) => Source::Array(&a[start..start + len]),
+                Input::Scalar(v) => Source::Scalar(*v),
+            })
+            .collect();
+        plan.run(program, &sources, outs);
+        return;
+    }
     let input_ptr = |k: usize| match &inputs[k] {
         Input::Array(a) => a[start..start + len].as_ptr(),
         Input::Scalar(v) => v as *const f64,
@@ -221,14 +246,20 @@ fn compile_map(
         .iter()
         .map(|i| matches!(i, Input::Array(_)))
         .collect();
+    let forced = jit.width != Width::Auto;
+    let wide = Plan::new(program, slots, &is_array, jit.width.resolve()?, forced);
+    // With a wide plan the JIT code runs only short arrays: the math is
+    // called in its resident compiled form rather than inlined (faster to
+    // compile, the same bits).
+    let inline_math = wide.is_none();
     let code = build_function(
         &[types::I64, types::I64, types::I64],
         &[],
         jit,
         |fb, params, call_conv| {
             let (ins, outs, n) = (params[0], params[1], params[2]);
-            let mut vector = Emitter::new(Lanes::X2, call_conv);
-            let mut scalar = Emitter::new(Lanes::Scalar, call_conv);
+            let mut vector = Emitter::new(Lanes::X2, call_conv).with_inline_math(inline_math);
+            let mut scalar = Emitter::new(Lanes::Scalar, call_conv).with_inline_math(inline_math);
             let body = ElementBody::new(fb, program, slots, &is_array, ins, &mut scalar);
             let trusted = MemFlagsData::trusted().with_readonly();
             let out_bases: Vec<Value> = (0..program.roots.len())
@@ -272,5 +303,10 @@ fn compile_map(
     // parameters and no result in the target's default calling convention,
     // which is `MapFn`'s ABI (pointers and i64 are 64-bit here).
     let func = unsafe { std::mem::transmute::<*const u8, MapFn>(code.entry) };
-    Ok(MapCode { func, _code: code })
+    Ok(MapCode {
+        func,
+        _code: code,
+        wide,
+        forced,
+    })
 }

@@ -67,6 +67,10 @@ pub(crate) fn ode_first_formula() -> &'static str {
 /// reduction's order) does not depend on the thread count.
 pub const CHUNK: usize = 16_384;
 
+/// Shortest chunk the block evaluator (`crate::wide`) runs; shorter ones
+/// run the JIT's f64x2 code.
+pub(crate) const WIDE_MIN_LEN: usize = 16;
+
 /// Vectors (of two lanes) per unrolled loop iteration: 4 for formulas
 /// without library calls (their loops are bound by loop overhead and
 /// memory), 2 for formulas with calls (every call spills the vector

@@ -20,6 +20,7 @@ use super::atan::angle;
 use super::util::{normalize, two_prod, with_sign_of};
 
 /// `sqrt(1 - |x|^2)` as `(c, c_lo)`; NaN where `|x| > 1`.
+#[inline(always)]
 fn cosine<A: Arith>(a: &mut A, ax: A::F) -> (A::F, A::F) {
     let (p, pe) = two_prod(a, ax, ax);
     let (zero, one) = (a.f(0.0), a.f(1.0));
@@ -41,6 +42,7 @@ fn cosine<A: Arith>(a: &mut A, ax: A::F) -> (A::F, A::F) {
 }
 
 /// Arcsine: the angle of `(c, |x|)`, with the sign of `x`.
+#[inline(always)]
 pub(crate) fn asin<A: Arith>(a: &mut A, x: A::F) -> A::F {
     let ax = a.abs(x);
     let c = cosine(a, ax);
@@ -50,6 +52,7 @@ pub(crate) fn asin<A: Arith>(a: &mut A, x: A::F) -> A::F {
 }
 
 /// Arccosine: the angle of `(x, c)`, in `[0, pi]`.
+#[inline(always)]
 pub(crate) fn acos<A: Arith>(a: &mut A, x: A::F) -> A::F {
     let ax = a.abs(x);
     let c = cosine(a, ax);

@@ -76,6 +76,7 @@ const P: [f64; 20] = {
 /// The larger of the two must lie in `[2^-850, 2^1000]` (or be `+inf` with
 /// the other finite), their low parts must be below 2^-50 of them, and
 /// they must not both be zero; NaN gives NaN.
+#[inline(always)]
 pub(super) fn angle<A: Arith>(
     a: &mut A,
     (y, y_lo): (A::F, A::F),
@@ -149,6 +150,7 @@ pub(super) fn angle<A: Arith>(
 }
 
 /// Arctangent: the angle of `(1, |x|)`, with the sign of `x`.
+#[inline(always)]
 pub(crate) fn atan<A: Arith>(a: &mut A, x: A::F) -> A::F {
     let ax = a.abs(x);
     let (zero, one) = (a.f(0.0), a.f(1.0));
@@ -159,6 +161,7 @@ pub(crate) fn atan<A: Arith>(a: &mut A, x: A::F) -> A::F {
 /// `atan2(y, x)`: the angle of the point `(x, y)` in `[-pi, pi]`, with C99's
 /// special values (`atan2(±0, -0) = ±pi`, `atan2(±0, +0) = ±0`,
 /// `atan2(±inf, -inf) = ±3pi/4`, …).
+#[inline(always)]
 pub(crate) fn atan2<A: Arith>(a: &mut A, y: A::F, x: A::F) -> A::F {
     let (ay, ax) = (a.abs(y), a.abs(x));
     let (zero, one, inf) = (a.f(0.0), a.f(1.0), a.f(f64::INFINITY));

@@ -17,6 +17,7 @@ const GUESS: [f64; 3] = [
 ];
 
 /// Cube root, correct for negative `x` (`cbrt(-8) = -2`).
+#[inline(always)]
 pub(crate) fn cbrt<A: Arith>(a: &mut A, x: A::F) -> A::F {
     let ax = a.abs(x);
     // Subnormals: scale by 2^54 (and the result by 2^-18).

@@ -51,6 +51,7 @@ const Q: [f64; 13] = inverse_factorials::<13>(3);
 /// and `|r_lo|` below an ulp of `r`: `r + r^2/2` exactly, plus a tail
 /// (`r^3*Q(r)`, the rounding of `r^2`, and `r_lo*(1 + r)`) that is small
 /// enough for its own rounding not to matter.
+#[inline(always)]
 fn expm1_reduced<A: Arith>(a: &mut A, r: A::F, r_lo: A::F) -> (A::F, A::F) {
     let z = a.mul(r, r);
     let nz = a.neg(z);
@@ -73,6 +74,7 @@ fn expm1_reduced<A: Arith>(a: &mut A, r: A::F, r_lo: A::F) -> (A::F, A::F) {
 }
 
 /// `1 + hi + lo`, rounded once (up to a tiny tail).
+#[inline(always)]
 fn one_plus<A: Arith>(a: &mut A, hi: A::F, lo: A::F) -> A::F {
     let one = a.f(1.0);
     let s = a.add(one, hi);
@@ -83,6 +85,7 @@ fn one_plus<A: Arith>(a: &mut A, hi: A::F, lo: A::F) -> A::F {
 }
 
 /// `x - k*ln2` as `(r, r_lo)`.
+#[inline(always)]
 fn reduce_ln2<A: Arith>(a: &mut A, x: A::F, kf: A::F) -> (A::F, A::F) {
     let nk = a.neg(kf);
     let ln2_hi = a.f(LN2_HI);
@@ -99,6 +102,7 @@ fn reduce_ln2<A: Arith>(a: &mut A, x: A::F, kf: A::F) -> (A::F, A::F) {
 /// (callers clamp) and `x_lo` (if any) below an ulp of `x`: the one
 /// reduction behind `exp`, `cosh`, `sinh` and `pow` (which passes the low
 /// part of `y*log(x)`).
+#[inline(always)]
 pub(super) fn exp_parts<A: Arith>(
     a: &mut A,
     x: A::F,
@@ -121,6 +125,7 @@ pub(super) fn exp_parts<A: Arith>(
 /// `2^(k+1022) * (1 + hi + lo)` is added to 1 as a sum of two doubles, so
 /// that the one rounding of that sum falls on the subnormal grid (`scale`
 /// alone rounds `1 + hi + lo` to 53 bits first, up to 0.75 ulp there).
+#[inline(always)]
 pub(super) fn one_plus_scaled<A: Arith>(a: &mut A, hi: A::F, lo: A::F, k: &Rounded<A>) -> A::F {
     let e = one_plus(a, hi, lo);
     let normal = scale(a, e, k);
@@ -152,6 +157,7 @@ pub(super) fn one_plus_scaled<A: Arith>(a: &mut A, hi: A::F, lo: A::F, k: &Round
 }
 
 /// `e^x`.
+#[inline(always)]
 pub(crate) fn exp<A: Arith>(a: &mut A, x: A::F) -> A::F {
     let x = clamp(a, x, -746.0, 710.0);
     let (hi, lo, k) = exp_parts(a, x, None);
@@ -160,6 +166,7 @@ pub(crate) fn exp<A: Arith>(a: &mut A, x: A::F) -> A::F {
 }
 
 /// `2^x`.
+#[inline(always)]
 pub(crate) fn exp2<A: Arith>(a: &mut A, x: A::F) -> A::F {
     let x = clamp(a, x, -1080.0, 1030.0);
     let k = round_mul(a, x, 1.0);
@@ -176,6 +183,7 @@ pub(crate) fn exp2<A: Arith>(a: &mut A, x: A::F) -> A::F {
 }
 
 /// `e^x - 1`, accurate near 0.
+#[inline(always)]
 pub(crate) fn expm1<A: Arith>(a: &mut A, x: A::F) -> A::F {
     let xc = clamp(a, x, -45.0, 710.0);
     let k0 = round_mul(a, xc, INV_LN2);
@@ -213,6 +221,7 @@ pub(crate) fn expm1<A: Arith>(a: &mut A, x: A::F) -> A::F {
 
 /// `e^x` as an unevaluated sum `(hi, lo)` (error near 2^-100 relative),
 /// for `|x| <= 20`.
+#[inline(always)]
 fn exp_two_double<A: Arith>(a: &mut A, x: A::F) -> (A::F, A::F) {
     let k = round_mul(a, x, INV_LN2);
     let (r, r_lo) = reduce_ln2(a, x, k.f);
@@ -229,6 +238,7 @@ fn exp_two_double<A: Arith>(a: &mut A, x: A::F) -> (A::F, A::F) {
 }
 
 /// `e^x / 2` for `0 <= x <= 711` (and NaN), rounded once.
+#[inline(always)]
 fn half_exp<A: Arith>(a: &mut A, x: A::F) -> A::F {
     let x = clamp(a, x, -746.0, 711.0);
     let (hi, lo, k) = exp_parts(a, x, None);
@@ -247,6 +257,7 @@ type TwoDouble<A> = (<A as Arith>::F, <A as Arith>::F);
 
 /// `(e^y ± e^-y)` for `y = min(|x|, 20)` as unevaluated sums:
 /// `((sum, sum_lo), (difference, difference_lo))`.
+#[inline(always)]
 fn sum_and_difference<A: Arith>(a: &mut A, ax: A::F) -> (TwoDouble<A>, TwoDouble<A>) {
     let y = clamp(a, ax, 0.0, 20.0);
     let (e, e_lo) = exp_two_double(a, y);
@@ -292,6 +303,7 @@ const fn every_other_inverse_factorial(first: u32) -> [f64; 8] {
 
 /// For `|x| < 1/2`: `sinh x = x + t` and `cosh x = c + c_lo`, from their
 /// series (no cancellation at small `x`).
+#[inline(always)]
 fn small_sinh_cosh<A: Arith>(a: &mut A, x: A::F) -> (A::F, A::F, A::F) {
     let z = a.mul(x, x);
     let nz = a.neg(z);
@@ -313,6 +325,7 @@ fn small_sinh_cosh<A: Arith>(a: &mut A, x: A::F) -> (A::F, A::F, A::F) {
 }
 
 /// Hyperbolic cosine: `(e^|x| + e^-|x|)/2`, or `e^|x|/2` above 20.
+#[inline(always)]
 pub(crate) fn cosh<A: Arith>(a: &mut A, x: A::F) -> A::F {
     let ax = a.abs(x);
     let ((s, s_lo), _) = sum_and_difference(a, ax);
@@ -327,6 +340,7 @@ pub(crate) fn cosh<A: Arith>(a: &mut A, x: A::F) -> A::F {
 
 /// Hyperbolic sine: `(e^|x| - e^-|x|)/2` with the sign of `x` (no
 /// cancellation: both exponentials carry ~100 bits), or `e^|x|/2` above 20.
+#[inline(always)]
 pub(crate) fn sinh<A: Arith>(a: &mut A, x: A::F) -> A::F {
     let ax = a.abs(x);
     let (_, (d, d_lo)) = sum_and_difference(a, ax);
@@ -348,6 +362,7 @@ pub(crate) fn sinh<A: Arith>(a: &mut A, x: A::F) -> A::F {
 }
 
 /// Hyperbolic tangent: the difference over the sum, or ±1 above 20.
+#[inline(always)]
 pub(crate) fn tanh<A: Arith>(a: &mut A, x: A::F) -> A::F {
     let ax = a.abs(x);
     let ((s, s_lo), (d, d_lo)) = sum_and_difference(a, ax);

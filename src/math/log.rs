@@ -37,6 +37,7 @@ const R: [f64; 11] = {
 /// `x = 2^k * m` as `(k, m)`, `k` an integer-valued float and
 /// `sqrt(1/2) <= m < sqrt(2)`, for positive finite `x` (subnormals
 /// included; other inputs give meaningless parts).
+#[inline(always)]
 fn split<A: Arith>(a: &mut A, x: A::F) -> (A::F, A::F) {
     // Subnormals: scale into the normal range first.
     let min_normal = a.f(f64::MIN_POSITIVE);
@@ -57,6 +58,7 @@ fn split<A: Arith>(a: &mut A, x: A::F) -> (A::F, A::F) {
 
 /// `log(x) = k*ln2 + hi + lo` for positive finite `x` (other inputs give
 /// meaningless parts; callers select the special results).
+#[inline(always)]
 fn log_parts<A: Arith>(a: &mut A, x: A::F) -> (A::F, A::F, A::F) {
     let (kf, m) = split(a, x);
     let one = a.f(1.0);
@@ -83,6 +85,7 @@ fn log_parts<A: Arith>(a: &mut A, x: A::F) -> (A::F, A::F, A::F) {
 
 /// The result for `x` outside `(0, inf)`: `-inf` at ±0, `inf` at `inf`,
 /// NaN below 0 and at NaN; `v` inside.
+#[inline(always)]
 fn log_special<A: Arith>(a: &mut A, x: A::F, v: A::F) -> A::F {
     let (zero, inf) = (a.f(0.0), a.f(f64::INFINITY));
     let (ninf, nan) = (a.f(f64::NEG_INFINITY), a.f(f64::NAN));
@@ -97,6 +100,7 @@ fn log_special<A: Arith>(a: &mut A, x: A::F, v: A::F) -> A::F {
 }
 
 /// `k*ln2 + hi + lo (+ extra)`, rounded once.
+#[inline(always)]
 fn assemble_ln<A: Arith>(a: &mut A, kf: A::F, hi: A::F, lo: A::F, extra: A::F) -> A::F {
     let ln2_hi = a.f(LN2_HI);
     let kh = a.mul(kf, ln2_hi); // exact
@@ -109,6 +113,7 @@ fn assemble_ln<A: Arith>(a: &mut A, kf: A::F, hi: A::F, lo: A::F, extra: A::F) -
 }
 
 /// Natural logarithm.
+#[inline(always)]
 pub(crate) fn log<A: Arith>(a: &mut A, x: A::F) -> A::F {
     let (kf, hi, lo) = log_parts(a, x);
     let zero = a.f(0.0);
@@ -117,6 +122,7 @@ pub(crate) fn log<A: Arith>(a: &mut A, x: A::F) -> A::F {
 }
 
 /// `(hi + lo) * (c + c_lo)` as `(p, p_lo)`.
+#[inline(always)]
 fn times<A: Arith>(a: &mut A, hi: A::F, lo: A::F, c: f64, c_lo: f64) -> (A::F, A::F) {
     let (c, c_lo) = (a.f(c), a.f(c_lo));
     let p = a.mul(hi, c);
@@ -129,6 +135,7 @@ fn times<A: Arith>(a: &mut A, hi: A::F, lo: A::F, c: f64, c_lo: f64) -> (A::F, A
 }
 
 /// Base-2 logarithm.
+#[inline(always)]
 pub(crate) fn log2<A: Arith>(a: &mut A, x: A::F) -> A::F {
     let (kf, hi, lo) = log_parts(a, x);
     let (p, p_lo) = times(a, hi, lo, INV_LN2, INV_LN2_LO);
@@ -139,6 +146,7 @@ pub(crate) fn log2<A: Arith>(a: &mut A, x: A::F) -> A::F {
 }
 
 /// Base-10 logarithm.
+#[inline(always)]
 pub(crate) fn log10<A: Arith>(a: &mut A, x: A::F) -> A::F {
     let (kf, hi, lo) = log_parts(a, x);
     let (p, p_lo) = times(a, hi, lo, INV_LN10, INV_LN10_LO);
@@ -153,6 +161,7 @@ pub(crate) fn log10<A: Arith>(a: &mut A, x: A::F) -> A::F {
 }
 
 /// `log(1 + x)`, accurate near 0.
+#[inline(always)]
 pub(crate) fn log1p<A: Arith>(a: &mut A, x: A::F) -> A::F {
     let one = a.f(1.0);
     let u = a.add(one, x);

@@ -106,6 +106,7 @@ const E: [f64; 4] = [0.5, 1.0 / 6.0, 1.0 / 24.0, 1.0 / 120.0];
 /// 2^-69); with `adjust`, `log(x) - adjust*ln2` (subnormal inputs scaled by
 /// `2^adjust` first). Other inputs give meaningless parts (the table index
 /// is masked, so they still read the table).
+#[inline(always)]
 fn log_two_double<A: Arith>(a: &mut A, x: A::F, adjust: Option<A::F>) -> (A::F, A::F) {
     // x = 2^k * m, 0.703125 <= m < 1.40625.
     let (mut kf, m, b2) = split_exponent(a, x, BASE_BITS);
@@ -144,6 +145,7 @@ fn log_two_double<A: Arith>(a: &mut A, x: A::F, adjust: Option<A::F>) -> (A::F, 
 }
 
 /// `y*(l + l_lo)` as `(p, p_lo)`, exact up to the rounding of `y*l_lo`.
+#[inline(always)]
 fn times<A: Arith>(a: &mut A, y: A::F, l: A::F, l_lo: A::F) -> (A::F, A::F) {
     let (p, p_err) = two_prod(a, y, l);
     let p_lo = a.fma(y, l_lo, p_err);
@@ -152,6 +154,7 @@ fn times<A: Arith>(a: &mut A, y: A::F, l: A::F, l_lo: A::F) -> (A::F, A::F) {
 
 /// Whether `y*log|x| = p` is where the fast exponential applies: a normal
 /// result (false for NaN).
+#[inline(always)]
 fn normal_range<A: Arith>(a: &mut A, p: A::F) -> A::M {
     let (p_min, p_max) = (a.f(FAST_MIN), a.f(FAST_MAX));
     let above = a.le(p_min, p);
@@ -164,6 +167,7 @@ fn normal_range<A: Arith>(a: &mut A, p: A::F) -> A::M {
 /// (truncation below 2^-60 relative), times `2^(j/128)` from the table as a
 /// sum of two doubles, rounded once, then `2^k` added to the exponent bits
 /// (exact: the result is normal). Other `p` give meaningless values.
+#[inline(always)]
 fn exp_normal<A: Arith>(a: &mut A, p: A::F, p_lo: A::F) -> A::F {
     let kn = round_mul(a, p, N_OVER_LN2);
     let l_hi = a.f(-LN2_OVER_N);
@@ -188,6 +192,7 @@ fn exp_normal<A: Arith>(a: &mut A, p: A::F, p_lo: A::F) -> A::F {
 
 /// Whether `|y|` is an integer below 2^52, and `|y| + 2^52`, which then
 /// has `|y|` in its low bits.
+#[inline(always)]
 fn small_integer<A: Arith>(a: &mut A, ay: A::F) -> (A::M, A::F) {
     let two52 = a.f(TWO52);
     let shifted = a.add(ay, two52);
@@ -200,6 +205,7 @@ fn small_integer<A: Arith>(a: &mut A, ay: A::F) -> (A::M, A::F) {
 
 /// `pow(x, y)` (`x^y` in formulas): the fast path for ordinary arguments,
 /// [`pow_full`] (called per lane) for the others.
+#[inline(always)]
 pub(crate) fn pow<A: Arith>(a: &mut A, x: A::F, y: A::F) -> A::F {
     let ax = a.abs(x);
     let ay = a.abs(y);
@@ -243,6 +249,7 @@ extern "C" fn pow_slow(x: f64, y: f64) -> f64 {
 
 /// `pow(x, y)` for every input: the fast path's algorithm with subnormal
 /// `x`, subnormal, zero and infinite results, and the special values.
+#[inline(always)]
 fn pow_full<A: Arith>(a: &mut A, x: A::F, y: A::F) -> A::F {
     let (zero, one) = (a.f(0.0), a.f(1.0));
     let (inf, nan) = (a.f(f64::INFINITY), a.f(f64::NAN));

@@ -63,6 +63,7 @@ struct Reduced<A: Arith> {
 }
 
 /// `x - q*pi/2`; see the module comment for when `r_lo` is exact.
+#[inline(always)]
 fn reduce<A: Arith>(a: &mut A, x: A::F) -> Reduced<A> {
     let q = round_mul(a, x, TWO_OVER_PI);
     let ma = a.f(-PIO2_A);
@@ -95,6 +96,7 @@ fn reduce<A: Arith>(a: &mut A, x: A::F) -> Reduced<A> {
 }
 
 /// `sin(r + r_lo)` as `(hi, lo)`.
+#[inline(always)]
 fn sin_parts<A: Arith>(a: &mut A, r: A::F, r_lo: A::F) -> (A::F, A::F) {
     let z = a.mul(r, r);
     let s = poly(a, z, &S);
@@ -109,6 +111,7 @@ fn sin_parts<A: Arith>(a: &mut A, r: A::F, r_lo: A::F) -> (A::F, A::F) {
 }
 
 /// `cos(r + r_lo)` as `(hi, lo)`.
+#[inline(always)]
 fn cos_parts<A: Arith>(a: &mut A, r: A::F, r_lo: A::F) -> (A::F, A::F) {
     let z = a.mul(r, r);
     let nz = a.neg(z);
@@ -142,6 +145,7 @@ extern "C" fn exact_tan(x: f64) -> f64 {
 
 /// Sends the lanes the reduction flagged (huge `|x|`, infinities, close
 /// to a multiple of pi/2) to `exact`.
+#[inline(always)]
 fn slow_lanes<A: Arith>(
     a: &mut A,
     red: &Reduced<A>,
@@ -153,6 +157,7 @@ fn slow_lanes<A: Arith>(
 }
 
 /// Sine.
+#[inline(always)]
 pub(crate) fn sin<A: Arith>(a: &mut A, x: A::F) -> A::F {
     let red = reduce(a, x);
     let (q, r, r_lo) = (&red.q, red.r, red.r_lo);
@@ -168,6 +173,7 @@ pub(crate) fn sin<A: Arith>(a: &mut A, x: A::F) -> A::F {
 }
 
 /// Cosine.
+#[inline(always)]
 pub(crate) fn cos<A: Arith>(a: &mut A, x: A::F) -> A::F {
     let red = reduce(a, x);
     let (q, r, r_lo) = (&red.q, red.r, red.r_lo);
@@ -185,6 +191,7 @@ pub(crate) fn cos<A: Arith>(a: &mut A, x: A::F) -> A::F {
 
 /// Tangent: `sin/cos` (even quadrants) or `-cos/sin` (odd), the quotient
 /// of the two-double values corrected once.
+#[inline(always)]
 pub(crate) fn tan<A: Arith>(a: &mut A, x: A::F) -> A::F {
     let red = reduce(a, x);
     let (q, r, r_lo) = (&red.q, red.r, red.r_lo);

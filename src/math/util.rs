@@ -16,6 +16,7 @@ pub(super) struct Rounded<A: Arith> {
 }
 
 /// `round(x * c)` to the nearest integer (ties to even), for |x * c| < 2^51.
+#[inline(always)]
 pub(super) fn round_mul<A: Arith>(a: &mut A, x: A::F, c: f64) -> Rounded<A> {
     let (c, magic) = (a.f(c), a.f(MAGIC));
     let t = a.fma(x, c, magic);
@@ -27,6 +28,7 @@ pub(super) fn round_mul<A: Arith>(a: &mut A, x: A::F, c: f64) -> Rounded<A> {
 }
 
 /// `2^k` for an integer `-1022 <= k <= 1023` given as an integer value.
+#[inline(always)]
 pub(super) fn pow2<A: Arith>(a: &mut A, k: A::I) -> A::F {
     let bias = a.i(1023);
     let biased = a.iadd(k, bias);
@@ -38,6 +40,7 @@ pub(super) fn pow2<A: Arith>(a: &mut A, k: A::I) -> A::F {
 /// `|k| <= 2100`: two steps, so that neither power of two leaves the normal
 /// range; only the last multiplication can round (to a subnormal, zero or
 /// infinity).
+#[inline(always)]
 pub(super) fn scale<A: Arith>(a: &mut A, x: A::F, k: &Rounded<A>) -> A::F {
     let half = round_mul(a, k.f, 0.5);
     let rest = a.isub(k.i, half.i);
@@ -51,6 +54,7 @@ pub(super) fn scale<A: Arith>(a: &mut A, x: A::F, k: &Rounded<A>) -> A::F {
 /// of terms combined with `x^2`, pairs of pairs with `x^4`, and so on, so
 /// the dependency chain is logarithmic in the degree (Horner's is linear,
 /// and latency is what limits a long polynomial in a vector loop).
+#[inline(always)]
 pub(super) fn poly<A: Arith>(a: &mut A, x: A::F, c: &[f64]) -> A::F {
     assert!(
         (1..=2 * MAX_TERMS).contains(&c.len()),
@@ -97,6 +101,7 @@ const MAX_TERMS: usize = 16;
 /// is the double whose bits are `base_bits` (`1/2 <= b < 1`): `k` as an
 /// integer-valued float, `m`, and the bits of `x` shifted so that their low
 /// 52 bits are `m`'s fraction above `b` (the top ones index a table).
+#[inline(always)]
 pub(super) fn split_exponent<A: Arith>(a: &mut A, x: A::F, base_bits: u64) -> (A::F, A::F, A::I) {
     let bits = a.bits_of(x);
     let offset = a.i(0x3FF0_0000_0000_0000 - base_bits);
@@ -116,6 +121,7 @@ pub(super) fn split_exponent<A: Arith>(a: &mut A, x: A::F, base_bits: u64) -> (A
 }
 
 /// `a + b` as an exact sum `(s, e)`: `s` the rounded sum, `e` its error.
+#[inline(always)]
 pub(super) fn two_sum<A: Arith>(a: &mut A, x: A::F, y: A::F) -> (A::F, A::F) {
     let s = a.add(x, y);
     let yy = a.sub(s, x);
@@ -127,6 +133,7 @@ pub(super) fn two_sum<A: Arith>(a: &mut A, x: A::F, y: A::F) -> (A::F, A::F) {
 }
 
 /// `x * y` as an exact product `(p, e)`.
+#[inline(always)]
 pub(super) fn two_prod<A: Arith>(a: &mut A, x: A::F, y: A::F) -> (A::F, A::F) {
     let p = a.mul(x, y);
     let np = a.neg(p);
@@ -137,6 +144,7 @@ pub(super) fn two_prod<A: Arith>(a: &mut A, x: A::F, y: A::F) -> (A::F, A::F) {
 /// `(n + n_lo) / (d + d_lo)` for two-doubles `n` and `d`, as `(q, q_lo)`:
 /// the rounded quotient and a correction from its exact remainder (`fma`),
 /// good to about 2^-100 relative while the remainder does not underflow.
+#[inline(always)]
 pub(super) fn divide<A: Arith>(
     a: &mut A,
     n: A::F,
@@ -154,6 +162,7 @@ pub(super) fn divide<A: Arith>(
 }
 
 /// `hi < x`-style clamp: `x` limited to `[lo, hi]`; NaN stays NaN.
+#[inline(always)]
 pub(super) fn clamp<A: Arith>(a: &mut A, x: A::F, lo: f64, hi: f64) -> A::F {
     let (lo, hi) = (a.f(lo), a.f(hi));
     let below = a.lt(x, lo);
@@ -163,6 +172,7 @@ pub(super) fn clamp<A: Arith>(a: &mut A, x: A::F, lo: f64, hi: f64) -> A::F {
 }
 
 /// `x` where `x` is ±0 (keeping its sign), else `y`.
+#[inline(always)]
 pub(super) fn keep_zero<A: Arith>(a: &mut A, x: A::F, y: A::F) -> A::F {
     let zero = a.f(0.0);
     let is_zero = a.eq(x, zero);
@@ -171,6 +181,7 @@ pub(super) fn keep_zero<A: Arith>(a: &mut A, x: A::F, y: A::F) -> A::F {
 
 /// `|v|` with the sign of `x` (`v` non-negative or NaN): the sign bit
 /// of `x` ORed into `v`.
+#[inline(always)]
 pub(super) fn with_sign_of<A: Arith>(a: &mut A, v: A::F, x: A::F) -> A::F {
     let sign_mask = a.i(1 << 63);
     let xb = a.bits_of(x);
@@ -182,6 +193,7 @@ pub(super) fn with_sign_of<A: Arith>(a: &mut A, v: A::F, x: A::F) -> A::F {
 
 /// `hi + lo` as the rounded sum and its error, for `|hi| >= |lo|` (fast
 /// two-sum).
+#[inline(always)]
 pub(super) fn normalize<A: Arith>(a: &mut A, hi: A::F, lo: A::F) -> (A::F, A::F) {
     let s = a.add(hi, lo);
     let d = a.sub(hi, s);
@@ -190,6 +202,7 @@ pub(super) fn normalize<A: Arith>(a: &mut A, hi: A::F, lo: A::F) -> (A::F, A::F)
 }
 
 /// Flips the sign of `x` where bit `bit` of the integer `k` is set.
+#[inline(always)]
 pub(super) fn flip_sign_by_bit<A: Arith>(a: &mut A, x: A::F, k: A::I, bit: u32) -> A::F {
     let shifted = a.shl(k, 63 - bit);
     let sign = a.i(1 << 63);
@@ -200,6 +213,7 @@ pub(super) fn flip_sign_by_bit<A: Arith>(a: &mut A, x: A::F, k: A::I, bit: u32) 
 }
 
 /// A per-lane condition: bit 0 of the integer `k` is set.
+#[inline(always)]
 pub(super) fn odd<A: Arith>(a: &mut A, k: A::I) -> A::M {
     // (k & 1) | bits(2^52) is 2^52 or 2^52 + 1.
     let one = a.i(1);

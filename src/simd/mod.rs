@@ -139,3 +139,69 @@ fn has_avx2() -> bool {
 fn has_avx512() -> bool {
     false
 }
+
+#[cfg(target_arch = "x86_64")]
+pub(crate) mod x4;
+#[cfg(target_arch = "x86_64")]
+pub(crate) mod x8;
+
+/// What the block evaluator (`crate::wide`) needs of a lane type beyond
+/// [`Arith`](crate::math::Arith): memory access and the IR's rounding
+/// operations, each with exactly the meaning `crate::ir::ops` gives it.
+pub(crate) trait Wide: crate::math::Arith + Copy {
+    /// Lanes per value.
+    const LANES: usize;
+    /// `LANES` f64s from `p`.
+    ///
+    /// # Safety
+    ///
+    /// `p` must point at `LANES` readable f64s.
+    unsafe fn load(self, p: *const f64) -> Self::F;
+    /// `v` into `LANES` f64s at `p`.
+    ///
+    /// # Safety
+    ///
+    /// `p` must point at `LANES` writable f64s.
+    unsafe fn store(self, p: *mut f64, v: Self::F);
+    /// `f64::floor` per lane.
+    fn floor(self, a: Self::F) -> Self::F;
+    /// `f64::ceil` per lane.
+    fn ceil(self, a: Self::F) -> Self::F;
+    /// `f64::trunc` per lane.
+    fn trunc(self, a: Self::F) -> Self::F;
+    /// `a != b` (true when either is NaN).
+    fn ne(&mut self, a: Self::F, b: Self::F) -> Self::M;
+}
+
+/// The lanes of `value`, with `slow` called on `args` in the lanes whose
+/// bit is set in `bits` (the inline math's rare slow paths).
+#[inline(always)]
+pub(crate) fn fallback_lanes<W: Wide>(
+    w: W,
+    bits: u32,
+    value: W::F,
+    args: &[W::F],
+    slow: crate::native::NativeFn,
+) -> W::F {
+    assert!(
+        W::LANES <= 8 && args.len() <= 2,
+        "at most 8 lanes, 2 arguments"
+    );
+    let mut out = [0.0f64; 8];
+    let mut lanes = [[0.0f64; 8]; 2];
+    // SAFETY: `out` and each row of `lanes` hold 8 >= LANES f64s.
+    unsafe {
+        w.store(out.as_mut_ptr(), value);
+        for (row, &a) in lanes.iter_mut().zip(args) {
+            w.store(row.as_mut_ptr(), a);
+        }
+    }
+    for (lane, o) in out.iter_mut().enumerate().take(W::LANES) {
+        if (bits >> lane) & 1 == 1 {
+            let call = [lanes[0][lane], lanes[1][lane]];
+            *o = slow.call(&call[..args.len()]);
+        }
+    }
+    // SAFETY: `out` holds 8 >= LANES f64s.
+    unsafe { w.load(out.as_ptr()) }
+}
