@@ -7,7 +7,7 @@ mod repl;
 use std::process::ExitCode;
 
 use exprjit::Session;
-use exprjit::{Engine, Error, ErrorKind, MathMode, Precision, format_f64};
+use exprjit::{Engine, Error, ErrorKind, MathMode, Precision, Width, format_f64};
 
 const USAGE: &str = "\
 usage:
@@ -21,6 +21,7 @@ usage:
                                        in double-double arithmetic (~32 digits),
                                        rounded to f64 (also for time)
   exprjit time EXPR [name=SPEC]… [--json] [--math=libm] [--precision=dd]
+                                       [--width=auto|f64x2|avx2|avx512]
                                        time EXPR; SPEC is a number or an array
                                        such as linspace(0,1,1e6), rand(1e6)
   exprjit run FILE                     run session lines from FILE (- or a pipe:
@@ -187,9 +188,10 @@ fn time(args: &[String]) -> Result<String, Error> {
     let args = &args[..];
     let json = args.iter().any(|a| a == "--json");
     let math = args.iter().find_map(|a| a.strip_prefix("--math="));
+    let width = args.iter().find_map(|a| a.strip_prefix("--width="));
     let mut rest = args
         .iter()
-        .filter(|a| *a != "--json" && !a.starts_with("--math="));
+        .filter(|a| *a != "--json" && !a.starts_with("--math=") && !a.starts_with("--width="));
     let Some(formula) = rest.next() else {
         return Err(Error::new(
             ErrorKind::Syntax,
@@ -206,6 +208,15 @@ fn time(args: &[String]) -> Result<String, Error> {
             )
         })?;
         session.set_math(mode);
+    }
+    if let Some(w) = width {
+        let w = Width::from_name(w).ok_or_else(|| {
+            Error::new(
+                ErrorKind::InvalidValue,
+                format!("`--width={w}`: the width is auto, f64x2, avx2 or avx512"),
+            )
+        })?;
+        session.set_width(w);
     }
     for spec in rest {
         let Some((name, value)) = spec.split_once('=') else {

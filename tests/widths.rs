@@ -287,3 +287,39 @@ fn grids_agree_on_every_width() {
         }
     }
 }
+
+#[test]
+fn the_session_and_the_command_take_a_width() {
+    use exprjit::{Reply, Session};
+    let mut s = Session::new();
+    let mut text = |line: &str| match s.line(line) {
+        Reply::Text(t) => t,
+        Reply::Quit => panic!("{line} quit"),
+    };
+    assert!(text(":width").starts_with("width is auto"));
+    text("x = linspace(-30, 30, 1001)");
+    let auto = text("sin(x)*exp(-x*x/100)");
+    assert_eq!(text(":width f64x2"), "width f64x2");
+    assert_eq!(text("sin(x)*exp(-x*x/100)"), auto, "same summary on every width");
+    assert!(text(":width sse9").contains("not a width"));
+    for w in [Width::Avx2, Width::Avx512] {
+        let reply = text(&format!(":width {}", w.name()));
+        if w.is_available() {
+            assert_eq!(reply, format!("width {}", w.name()));
+            assert_eq!(text("sin(x)*exp(-x*x/100)"), auto);
+        } else {
+            assert!(reply.contains("cannot run"), "{reply}");
+        }
+    }
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_exprjit"))
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let out = run(&["time", "cos(x)", "x=linspace(0,1,1000)", "--width=f64x2", "--json"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = run(&["time", "cos(x)", "x=linspace(0,1,1000)", "--width=avx9"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("auto, f64x2, avx2 or avx512"));
+}

@@ -31,7 +31,7 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
-use crate::{Engine, Error, ErrorKind, Expr, Input, MathMode, Parallel, Precision, Result};
+use crate::{Engine, Error, ErrorKind, Expr, Input, MathMode, Parallel, Precision, Result, Width};
 use constructors::Rng;
 use reductions::{REDUCTIONS, Reduction};
 use values::{vars_table, zeros};
@@ -152,6 +152,12 @@ const COMMANDS: &[Command] = &[
         run: |s, rest| s.accuracy_command(rest).map(Reply::Text),
     },
     Command {
+        names: &["width"],
+        help: "  :width auto|f64x2|avx2|avx512  vector width of maps and grids (auto: the
+                             widest this CPU has; every width gives the same bits)",
+        run: |s, rest| s.width_command(rest).map(Reply::Text),
+    },
+    Command {
         names: &["precision"],
         help: "  :precision f64|dd          f64 arithmetic (default) or double-double (~32 digits)",
         run: |s, rest| s.precision_command(rest).map(Reply::Text),
@@ -201,6 +207,7 @@ pub struct Session {
     rewrites: bool,
     math: MathMode,
     precision: Precision,
+    width: Width,
     threads: usize,
     rng: Rng,
     interrupt: Arc<AtomicBool>,
@@ -228,6 +235,7 @@ impl Session {
             rewrites: true,
             math: MathMode::default(),
             precision: Precision::default(),
+            width: Width::default(),
             threads: 0,
             rng: Rng::new(0),
             interrupt: Arc::new(AtomicBool::new(false)),
@@ -259,6 +267,12 @@ impl Session {
     /// everything the session compiles from now on (`:precision`).
     pub fn set_precision(&mut self, precision: Precision) {
         self.precision = precision;
+    }
+
+    /// Chooses the vector width of maps and grids the session compiles
+    /// from now on (`:width`); [`Width::Auto`] by default.
+    pub fn set_width(&mut self, width: Width) {
+        self.width = width;
     }
 
     /// Time spent per measurement after the first call (default 300 ms).
@@ -384,6 +398,32 @@ impl Session {
         }
     }
 
+    fn width_command(&mut self, rest: &str) -> Result<String> {
+        match Width::from_name(rest) {
+            Some(w) if !w.is_available() => Err(Error::new(
+                ErrorKind::Unsupported,
+                format!(
+                    "this CPU cannot run the {} width; the widest it has is {}",
+                    w.name(),
+                    Width::widest().name()
+                ),
+            )),
+            Some(w) => {
+                self.width = w;
+                Ok(format!("width {}", w.name()))
+            }
+            None if rest.is_empty() => Ok(format!(
+                "width is {} (this CPU's widest: {})",
+                self.width.name(),
+                Width::widest().name()
+            )),
+            None => Err(Error::new(
+                ErrorKind::InvalidValue,
+                format!("`{rest}` is not a width; use :width auto, f64x2, avx2 or avx512"),
+            )),
+        }
+    }
+
     fn threads_command(&mut self, rest: &str) -> String {
         match rest.parse::<usize>() {
             Ok(t) => {
@@ -406,6 +446,7 @@ impl Session {
             .with_rewrites(rewrites)
             .with_math(self.math)
             .with_precision(self.precision)
+            .with_width(self.width)
     }
 
     fn parallel(&self, threads: usize) -> Parallel {
