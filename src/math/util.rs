@@ -55,42 +55,62 @@ pub(super) fn scale<A: Arith>(a: &mut A, x: A::F, k: &Rounded<A>) -> A::F {
 /// the dependency chain is logarithmic in the degree (Horner's is linear,
 /// and latency is what limits a long polynomial in a vector loop).
 #[inline(always)]
+#[allow(unused_assignments)] // the last level's square is not read
 pub(super) fn poly<A: Arith>(a: &mut A, x: A::F, c: &[f64]) -> A::F {
     assert!(
         (1..=2 * MAX_TERMS).contains(&c.len()),
         "a polynomial has 1 to {} coefficients",
         2 * MAX_TERMS
     );
-    // No allocation: the interpreter runs this on every call.
+    // No allocation: the interpreter runs this on every call. Unrolled by
+    // hand with constant indices (the guards fold once `c.len()` is known,
+    // after inlining), so that a compiled loop keeps the terms in registers:
+    // rustc does not unroll the loops of the plain form, and kept them in
+    // memory on the stack.
     let mut terms = [x; MAX_TERMS];
-    let mut n = 0;
-    for pair in c.chunks(2) {
-        terms[n] = match *pair {
-            [c0, c1] => {
-                let (c0, c1) = (a.f(c0), a.f(c1));
-                a.fma(c1, x, c0)
+    let len = c.len();
+    let mut n = len.div_ceil(2);
+    macro_rules! pairs {
+        ($($i:literal)*) => {$(
+            if $i < n {
+                terms[$i] = if 2 * $i + 1 < len {
+                    let (c0, c1) = (a.f(c[2 * $i]), a.f(c[2 * $i + 1]));
+                    a.fma(c1, x, c0)
+                } else {
+                    a.f(c[2 * $i])
+                };
             }
-            [c0] => a.f(c0),
-            _ => unreachable!("chunks of two"),
-        };
-        n += 1;
+        )*};
     }
+    pairs!(0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15);
     let mut power = a.mul(x, x);
-    while n > 1 {
-        let mut k = 0;
-        for i in (0..n).step_by(2) {
-            terms[k] = if i + 1 < n {
-                a.fma(terms[i + 1], power, terms[i])
-            } else {
-                terms[i]
-            };
-            k += 1;
-        }
-        n = k;
-        if n > 1 {
-            power = a.mul(power, power);
-        }
+    // One level: adjacent terms combined with `power` (x^2, x^4, …); an
+    // odd one out moves up as it is.
+    macro_rules! level {
+        ($($k:literal)*) => {
+            if n > 1 {
+                $(
+                    if 2 * $k < n {
+                        terms[$k] = if 2 * $k + 1 < n {
+                            a.fma(terms[2 * $k + 1], power, terms[2 * $k])
+                        } else {
+                            terms[2 * $k]
+                        };
+                    }
+                )*
+                n = n.div_ceil(2);
+                if n > 1 {
+                    power = a.mul(power, power);
+                }
+            }
+        };
     }
+    // 16 terms take four levels.
+    level!(0 1 2 3 4 5 6 7);
+    level!(0 1 2 3 4 5 6 7);
+    level!(0 1 2 3 4 5 6 7);
+    level!(0 1 2 3 4 5 6 7);
+    debug_assert_eq!(n, 1);
     terms[0]
 }
 
