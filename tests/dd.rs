@@ -290,6 +290,14 @@ fn the_ulp_reference_agrees_with_eval_digits() {
         f64::INFINITY
     );
     assert!(r.error_ulps(&[1.0, 2.0], 1.0).is_err());
+    // An exact cancellation is 0 (noise at two precisions, as in
+    // `eval_digits`).
+    let r = reference("(x + 1e-30) - x");
+    assert!(r.error_ulps(&[1.0], 1e-30).unwrap() <= 0.5);
+    assert!(r.error_ulps(&[1.0], 0.0).unwrap() > 1e15);
+    let r = reference("x*3 - 3*x");
+    assert_eq!(r.error_ulps(&[0.1], 0.0).unwrap(), 0.0);
+    assert_eq!(r.error_ulps(&[0.1], 1e-300).unwrap(), f64::INFINITY);
     assert!(UlpReference::new(&exprjit::parse("x + y").unwrap(), &["x"]).is_err());
     // An exact midpoint: (1 + 2^-52)^2 = 1 + 2^-51 + 2^-104 needs 105 bits;
     // 1 + 2^-53 (x + y with y = 2^-53) is halfway between two f64s.

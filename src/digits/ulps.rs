@@ -173,6 +173,7 @@ impl UlpReference {
             xs,
         };
         let mut p = START_BITS;
+        let mut noise_before = false;
         loop {
             let (vals, noise, need) = eval_nodes_with(&self.ast, &bind, p, cc)?;
             if need > p {
@@ -185,16 +186,24 @@ impl UlpReference {
                 p = need;
                 continue;
             }
-            let e = vals.last().expect("an AST has a root");
+            let mut e = vals.last().expect("an AST has a root");
             let is_noise = *noise.last().expect("an AST has a root");
+            // Rounding noise at two successive precisions is 0, as in
+            // `eval_digits` (an exact cancellation such as `x - x`).
+            let zero = BigFloat::from_i64(0, 64);
+            if is_noise && noise_before {
+                e = &zero;
+            }
             let cancelled = cancelled_bits(&self.ast, &vals);
             // log2 of the relative uncertainty of `e`.
             let rel = cancelled + self.margin - p as i64;
+            let settled = !is_noise || noise_before;
             match error(e, v, rel, p) {
-                Judged::Sure(err) if !is_noise => return Ok(err),
-                Judged::Midpoint(err) if !is_noise && p >= MIDPOINT_BITS => return Ok(err),
+                Judged::Sure(err) if settled => return Ok(err),
+                Judged::Midpoint(err) if settled && p >= MIDPOINT_BITS => return Ok(err),
                 _ => {}
             }
+            noise_before = is_noise;
             if p >= MAX_BITS {
                 return Err(Error::new(
                     ErrorKind::Limit,
