@@ -205,7 +205,7 @@ fn measure(n: usize) -> Vec<(f64, f64)> {
             .map(|(&x, &v)| (r.error_ulps(&[x], v).unwrap(), x))
             .reduce(|| (0.0, 0.0), |a, b| if b.0 > a.0 { b } else { a });
         eprintln!(
-            "{f:16} max {:.6} ulp at x = {:e} ({n} inputs, {:.1} s)",
+            "{f:16} max {:.9} ulp at x = {:e} ({n} inputs, {:.1} s)",
             worst.0,
             worst.1,
             start.elapsed().as_secs_f64()
