@@ -149,25 +149,33 @@ fn inputs(n: usize, lo: f64, hi: f64, seed: u64) -> Vec<f64> {
 }
 
 /// The functions with a dd form, their domains, and the stated bound on
-/// the returned f64's error (0.5 ulp is correct rounding; dd leaves
-/// ~2^-100 relative before the last rounding).
-pub const CASES: &[(&str, f64, f64)] = &[
-    ("sin(x)", -100.0, 100.0),
-    ("cos(x)", -100.0, 100.0),
-    ("tan(x)", -1.5, 1.5),
-    ("exp(x)", -700.0, 700.0),
-    ("log(x)", 1e-3, 1e6),
+/// the returned f64's error in ulps of the exact value (0.5 is correct
+/// rounding; dd leaves ~2^-100 relative before the last rounding, so
+/// [`BOUND_ULPS`] unless the result is below ~2^-969, where the dd low part
+/// is subnormal and keeps fewer bits: see ARCHITECTURE.md).
+pub const CASES: &[(&str, f64, f64, f64)] = &[
+    ("sin(x)", -100.0, 100.0, BOUND_ULPS),
+    ("cos(x)", -100.0, 100.0, BOUND_ULPS),
+    ("tan(x)", -1.5, 1.5, BOUND_ULPS),
+    ("exp(x)", -700.0, 700.0, BOUND_ULPS),
+    // Results from 2^-1021 to 2^-969: the low part is subnormal.
+    ("exp(x)", -708.0, -672.0, UNDERFLOW_BOUND_ULPS),
+    ("log(x)", 1e-3, 1e6, BOUND_ULPS),
     // Constants exact in binary: the digits evaluator reads `2.75` as typed,
     // the dd program sees the f64 nearest it.
-    ("pow(x, 2.75)", 1e-3, 1e3),
-    ("pow(x, -0.3125)", 0.5, 2.0),
-    ("x^7", -30.0, 30.0),
-    ("sqrt(x)", 0.0, 1e6),
-    ("1/x", 0.1, 10.0),
+    ("pow(x, 2.75)", 1e-3, 1e3, BOUND_ULPS),
+    ("pow(x, -0.3125)", 0.5, 2.0, BOUND_ULPS),
+    ("x^7", -30.0, 30.0, BOUND_ULPS),
+    ("sqrt(x)", 0.0, 1e6, BOUND_ULPS),
+    ("1/x", 0.1, 10.0, BOUND_ULPS),
 ];
 
-/// Bound on the dd result's error, in ulps of the exact value.
+/// Bound on the dd result's error, in ulps of the exact value, for results
+/// of magnitude 2^-1010 and up.
 pub const BOUND_ULPS: f64 = 0.501;
+
+/// Bound for results between 2^-1022 and 2^-969 (a subnormal low part).
+pub const UNDERFLOW_BOUND_ULPS: f64 = 1.0;
 
 /// The digits mode as the exact reference for `f` of `x`.
 fn reference(f: &str) -> UlpReference {
@@ -175,15 +183,19 @@ fn reference(f: &str) -> UlpReference {
 }
 
 /// Each function on `n` inputs: JIT (map kernel) == interpreter bit for
-/// bit on all of them, and within [`BOUND_ULPS`] of the exact value (the
+/// bit on all of them, and within its bound of the exact value (the
 /// digits evaluator on the inputs' exact binary values, see
-/// `src/digits/ulps.rs`). Returns each function's worst error and input.
+/// `src/digits/ulps.rs`).
 /// The long run:
-/// `DD_N=1000000 cargo test --release --test dd -- --ignored --nocapture`.
-fn measure(n: usize) -> Vec<(f64, f64)> {
+/// `DD_N=1000000 cargo test --release --test dd -- --ignored --nocapture`
+/// (`DD_ONLY=exp` for the cases whose text contains `exp`). Functions
+/// whose text does not contain `only` are skipped.
+fn measure(n: usize, only: &str) {
     use rayon::prelude::*;
-    let mut worst_all = Vec::new();
-    for &(f, lo, hi) in CASES {
+    for &(f, lo, hi, bound) in CASES {
+        if !f.contains(only) {
+            continue;
+        }
         let start = std::time::Instant::now();
         let xs = inputs(n, lo, hi, 15);
         let kernel = dd().map(&[f], &["x"]).unwrap();
@@ -205,26 +217,19 @@ fn measure(n: usize) -> Vec<(f64, f64)> {
             .map(|(&x, &v)| (r.error_ulps(&[x], v).unwrap(), x))
             .reduce(|| (0.0, 0.0), |a, b| if b.0 > a.0 { b } else { a });
         eprintln!(
-            "{f:16} max {:.9} ulp at x = {:e} ({n} inputs, {:.1} s)",
+            "{f:16} on [{lo:e}, {hi:e}] max {:.9} ulp at x = {:e} ({n} inputs, {:.1} s)",
             worst.0,
             worst.1,
             start.elapsed().as_secs_f64()
         );
-        assert!(
-            worst.0 <= BOUND_ULPS,
-            "{f}: {} ulp at {:e}",
-            worst.0,
-            worst.1
-        );
-        worst_all.push(worst);
+        assert!(worst.0 <= bound, "{f}: {} ulp at {:e}", worst.0, worst.1);
     }
-    worst_all
 }
 
 /// 1e5 inputs per function (the issue's `cargo test` size).
 #[test]
 fn every_dd_function_within_its_bound() {
-    measure(100_000);
+    measure(100_000, "");
 }
 
 /// The long run (issue 15: >= 1e6 inputs per function; results in
@@ -237,7 +242,7 @@ fn every_dd_function_within_its_bound_long() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(1_000_000);
-    measure(n);
+    measure(n, &std::env::var("DD_ONLY").unwrap_or_default());
 }
 
 /// The cheap reference is the digits mode: on each function's inputs (and
@@ -247,7 +252,7 @@ fn every_dd_function_within_its_bound_long() {
 #[test]
 fn the_ulp_reference_agrees_with_eval_digits() {
     let j6 = J6.replace('z', "x");
-    let mut cases: Vec<(&str, f64, f64)> = CASES.to_vec();
+    let mut cases: Vec<(&str, f64, f64)> = CASES.iter().map(|c| (c.0, c.1, c.2)).collect();
     cases.push((&j6, 0.05, 3.0));
     for (f, lo, hi) in cases {
         let r = reference(f);
