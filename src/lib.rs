@@ -86,6 +86,9 @@ pub use simd::Width;
 /// release, and nothing here is covered by semantic versioning.
 #[doc(hidden)]
 pub mod unstable {
+    /// The digits mode as an exact reference for `f64` results: the error
+    /// of a result in ulps of the exact value (tests/dd.rs).
+    pub use crate::digits::ulps::UlpReference;
     pub use crate::functions::{MathFn, Registry, builtin_names};
     pub use crate::ir::lower::lower;
     pub use crate::ir::passes::{INT_POW_MAX_ULP, MAX_INT_POW, optimize};

@@ -3,6 +3,7 @@
 //! seeded inputs; the bounds are stated in ARCHITECTURE.md), JIT ==
 //! interpreter bit for bit, kernels, special values.
 
+use exprjit::unstable::UlpReference;
 use exprjit::{Engine, Precision};
 
 const J6: &str = "-((z^6-210*z^4+4725*z^2-10395)*sin(z)+(21*z^5-1260*z^3+10395*z)*cos(z))/z^7";
@@ -148,74 +149,92 @@ fn inputs(n: usize, lo: f64, hi: f64, seed: u64) -> Vec<f64> {
 }
 
 /// The functions with a dd form, their domains, and the stated bound on
-/// the returned f64's error (0.5 ulp is correct rounding; dd leaves
-/// ~2^-100 relative before the last rounding).
-pub const CASES: &[(&str, f64, f64)] = &[
-    ("sin(x)", -100.0, 100.0),
-    ("cos(x)", -100.0, 100.0),
-    ("tan(x)", -1.5, 1.5),
-    ("exp(x)", -700.0, 700.0),
-    ("log(x)", 1e-3, 1e6),
+/// the returned f64's error in ulps of the exact value (0.5 is correct
+/// rounding; dd leaves ~2^-100 relative before the last rounding, so
+/// [`BOUND_ULPS`] unless the result is below ~2^-969, where the dd low part
+/// is subnormal and keeps fewer bits: see ARCHITECTURE.md).
+pub const CASES: &[(&str, f64, f64, f64)] = &[
+    ("sin(x)", -100.0, 100.0, BOUND_ULPS),
+    ("cos(x)", -100.0, 100.0, BOUND_ULPS),
+    ("tan(x)", -1.5, 1.5, BOUND_ULPS),
+    ("exp(x)", -700.0, 700.0, BOUND_ULPS),
+    // Results from 2^-1021 to 2^-969: the low part is subnormal.
+    ("exp(x)", -708.0, -672.0, UNDERFLOW_BOUND_ULPS),
+    ("log(x)", 1e-3, 1e6, BOUND_ULPS),
     // Constants exact in binary: the digits evaluator reads `2.75` as typed,
     // the dd program sees the f64 nearest it.
-    ("pow(x, 2.75)", 1e-3, 1e3),
-    ("pow(x, -0.3125)", 0.5, 2.0),
-    ("x^7", -30.0, 30.0),
-    ("sqrt(x)", 0.0, 1e6),
-    ("1/x", 0.1, 10.0),
+    ("pow(x, 2.75)", 1e-3, 1e3, BOUND_ULPS),
+    ("pow(x, -0.3125)", 0.5, 2.0, BOUND_ULPS),
+    ("x^7", -30.0, 30.0, BOUND_ULPS),
+    ("sqrt(x)", 0.0, 1e6, BOUND_ULPS),
+    ("1/x", 0.1, 10.0, BOUND_ULPS),
 ];
 
-/// Bound on the dd result's error, in ulps of the exact value.
+/// Bound on the dd result's error, in ulps of the exact value, for results
+/// of magnitude 2^-1010 and up.
 pub const BOUND_ULPS: f64 = 0.501;
 
-/// Each function on `N` inputs: JIT (map kernel) == interpreter bit for
-/// bit, and within [`BOUND_ULPS`] of the 25-digit value. The long run:
-/// `DD_N=1000000 cargo test --release --test dd -- --ignored --nocapture`.
-fn measure(n: usize) {
+/// Bound for results between 2^-1022 and 2^-969 (a subnormal low part).
+pub const UNDERFLOW_BOUND_ULPS: f64 = 1.0;
+
+/// The digits mode as the exact reference for `f` of `x`.
+fn reference(f: &str) -> UlpReference {
+    UlpReference::new(&exprjit::parse(f).unwrap(), &["x"]).unwrap()
+}
+
+/// Each function on `n` inputs: JIT (map kernel) == interpreter bit for
+/// bit on all of them, and within its bound of the exact value (the
+/// digits evaluator on the inputs' exact binary values, see
+/// `src/digits/ulps.rs`).
+/// The long run:
+/// `DD_N=1000000 cargo test --release --test dd -- --ignored --nocapture`
+/// (`DD_ONLY=exp` for the cases whose text contains `exp`). Functions
+/// whose text does not contain `only` are skipped.
+fn measure(n: usize, only: &str) {
     use rayon::prelude::*;
-    for &(f, lo, hi) in CASES {
+    for &(f, lo, hi, bound) in CASES {
+        if !f.contains(only) {
+            continue;
+        }
+        let start = std::time::Instant::now();
         let xs = inputs(n, lo, hi, 15);
         let kernel = dd().map(&[f], &["x"]).unwrap();
         let jit = kernel
             .eval(&[exprjit::Input::Array(&xs)])
             .unwrap()
             .remove(0);
-        let mut reference = vec![0.0; n];
+        let mut twin = vec![0.0; n];
         kernel
-            .run_reference(&[exprjit::Input::Array(&xs)], &mut [&mut reference])
+            .run_reference(&[exprjit::Input::Array(&xs)], &mut [&mut twin])
             .unwrap();
         for i in 0..n {
-            assert_eq!(
-                jit[i].to_bits(),
-                reference[i].to_bits(),
-                "{f} at {:e}",
-                xs[i]
-            );
+            assert_eq!(jit[i].to_bits(), twin[i].to_bits(), "{f} at {:e}", xs[i]);
         }
-        let expr = exprjit::parse(f).unwrap();
+        let r = reference(f);
         let worst = xs
             .par_iter()
             .zip(&jit)
-            .map(|(&x, &v)| (ulps(v, &exact(&expr, x)), x))
+            .map(|(&x, &v)| (r.error_ulps(&[x], v).unwrap(), x))
             .reduce(|| (0.0, 0.0), |a, b| if b.0 > a.0 { b } else { a });
         eprintln!(
-            "{f:12} max {:.4} ulp at x = {:e} ({n} inputs)",
-            worst.0, worst.1
-        );
-        assert!(
-            worst.0 <= BOUND_ULPS,
-            "{f}: {} ulp at {:e}",
+            "{f:16} on [{lo:e}, {hi:e}] max {:.9} ulp at x = {:e} ({n} inputs, {:.1} s)",
             worst.0,
-            worst.1
+            worst.1,
+            start.elapsed().as_secs_f64()
         );
+        assert!(worst.0 <= bound, "{f}: {} ulp at {:e}", worst.0, worst.1);
     }
 }
 
+/// 1e5 inputs per function (the issue's `cargo test` size).
 #[test]
 fn every_dd_function_within_its_bound() {
-    measure(2_000);
+    measure(100_000, "");
 }
 
+/// The long run (issue 15: >= 1e6 inputs per function; results in
+/// ARCHITECTURE.md):
+/// `DD_N=1000000 cargo test --release --test dd -- --ignored --nocapture`.
 #[test]
 #[ignore]
 fn every_dd_function_within_its_bound_long() {
@@ -223,7 +242,74 @@ fn every_dd_function_within_its_bound_long() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(1_000_000);
-    measure(n);
+    measure(n, &std::env::var("DD_ONLY").unwrap_or_default());
+}
+
+/// The cheap reference is the digits mode: on each function's inputs (and
+/// on j6, which cancels), its error equals the one measured through
+/// `eval_digits` on the exact decimals (25 digits), and a result one ulp
+/// off reads one ulp worse.
+#[test]
+fn the_ulp_reference_agrees_with_eval_digits() {
+    let j6 = J6.replace('z', "x");
+    let mut cases: Vec<(&str, f64, f64)> = CASES.iter().map(|c| (c.0, c.1, c.2)).collect();
+    cases.push((&j6, 0.05, 3.0));
+    for (f, lo, hi) in cases {
+        let r = reference(f);
+        let expr = exprjit::parse(f).unwrap();
+        let e = dd().parse(f).unwrap().compile(&["x"]).unwrap();
+        for x in inputs(20, lo, hi, 99) {
+            let v = e.call(&[x]).unwrap();
+            let cheap = r.error_ulps(&[x], v).unwrap();
+            let digits = ulps(v, &exact(&expr, x));
+            assert!(
+                // `ulps` has the difference to 6 digits.
+                (cheap - digits).abs() <= 1e-6 + 1e-5 * digits,
+                "{f} at {x:e}: {cheap} vs {digits}"
+            );
+            let up = f64::from_bits(v.to_bits() + 1);
+            let off = r.error_ulps(&[x], up).unwrap();
+            // One ulp of v further (or nearer, past the exact value); at a
+            // binade edge the ulp of the exact value may be half or twice
+            // that.
+            assert!(
+                [1.0, 0.5, 2.0]
+                    .iter()
+                    .any(|s| ((off - cheap).abs() - s).abs() < 1e-6
+                        || (off + cheap - s).abs() < 1e-6),
+                "{f} at {x:e}: {cheap} then {off}"
+            );
+        }
+    }
+    // Special values and errors.
+    let r = reference("log(x)");
+    assert_eq!(r.error_ulps(&[0.0], f64::NEG_INFINITY).unwrap(), 0.0);
+    assert_eq!(r.error_ulps(&[-1.0], f64::NAN).unwrap(), 0.0);
+    assert_eq!(r.error_ulps(&[-1.0], 0.0).unwrap(), f64::INFINITY);
+    assert_eq!(r.error_ulps(&[1.0], 0.0).unwrap(), 0.0);
+    assert_eq!(r.error_ulps(&[1.0], 1e-300).unwrap(), f64::INFINITY);
+    let r = reference("exp(x)");
+    assert_eq!(r.error_ulps(&[710.0], f64::INFINITY).unwrap(), 0.0);
+    assert_eq!(
+        r.error_ulps(&[709.0], f64::INFINITY).unwrap(),
+        f64::INFINITY
+    );
+    assert!(r.error_ulps(&[1.0, 2.0], 1.0).is_err());
+    // An exact cancellation is 0 (noise at two precisions, as in
+    // `eval_digits`).
+    let r = reference("(x + 1e-30) - x");
+    assert!(r.error_ulps(&[1.0], 1e-30).unwrap() <= 0.5);
+    assert!(r.error_ulps(&[1.0], 0.0).unwrap() > 1e15);
+    let r = reference("x*3 - 3*x");
+    assert_eq!(r.error_ulps(&[0.1], 0.0).unwrap(), 0.0);
+    assert_eq!(r.error_ulps(&[0.1], 1e-300).unwrap(), f64::INFINITY);
+    assert!(UlpReference::new(&exprjit::parse("x + y").unwrap(), &["x"]).is_err());
+    // An exact midpoint: (1 + 2^-52)^2 = 1 + 2^-51 + 2^-104 needs 105 bits;
+    // 1 + 2^-53 (x + y with y = 2^-53) is halfway between two f64s.
+    let r = UlpReference::new(&exprjit::parse("x + y").unwrap(), &["x", "y"]).unwrap();
+    let h = 2f64.powi(-53);
+    assert_eq!(r.error_ulps(&[1.0, h], 1.0).unwrap(), 0.5);
+    assert_eq!(r.error_ulps(&[1.0, h], 1.0 + 2.0 * h).unwrap(), 0.5);
 }
 
 #[test]
@@ -242,8 +328,8 @@ fn spot_values_are_correctly_rounded() {
         ("exp(x)", -700.5),
     ] {
         let v = dd().parse(f).unwrap().eval(&[("x", x)]).unwrap();
-        let e = exact(&exprjit::parse(f).unwrap(), x);
-        assert!(ulps(v, &e) <= BOUND_ULPS, "{f} at {x}: {v:e} vs {e}");
+        let err = reference(f).error_ulps(&[x], v).unwrap();
+        assert!(err <= BOUND_ULPS, "{f} at {x}: {v:e} is {err} ulp off");
     }
 }
 
@@ -342,10 +428,11 @@ fn kernels_run_in_dd() {
         .unwrap()
         .run_reference(&[Input::Array(&xs)], &mut [&mut each])
         .unwrap();
+    let r = reference(&j6);
     let worst_each = xs
         .iter()
         .zip(&each)
-        .map(|(&x, &v)| ulps(v, &exact(&exprjit::parse(&j6).unwrap(), x)))
+        .map(|(&x, &v)| r.error_ulps(&[x], v).unwrap())
         .fold(0.0, f64::max);
     assert!(worst_each <= 1.0, "j6 in dd: {worst_each} ulp");
     let total: f64 = each.iter().sum();

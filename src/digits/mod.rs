@@ -19,6 +19,7 @@ use crate::limits::Limits;
 use crate::syntax::{self, Ast, AstKind, Infix, Prefix};
 
 pub mod accuracy;
+pub mod ulps;
 
 /// The most significant digits one evaluation may ask for.
 pub const MAX_DIGITS: usize = 5_000;
@@ -414,6 +415,34 @@ fn eval_nodes(
     p: usize,
     cc: &mut Consts,
 ) -> Result<(Vec<BigFloat>, Vec<bool>, usize)> {
+    eval_nodes_with(ast, inputs, p, cc)
+}
+
+/// Where the variables' values come from: typed decimals (the digits
+/// mode) or exact binary values ([`ulps`]).
+trait Bind {
+    /// The value of the variable `name` (bound: checked before) at `p` bits.
+    fn value(&self, name: &str, p: usize, cc: &mut Consts) -> BigFloat;
+}
+
+impl Bind for [(&str, &str)] {
+    fn value(&self, name: &str, p: usize, cc: &mut Consts) -> BigFloat {
+        let text = self
+            .iter()
+            .find(|b| b.0 == name)
+            .map(|b| b.1)
+            .expect("every variable is bound (checked)");
+        BigFloat::parse(text, Radix::Dec, p, RM, cc)
+    }
+}
+
+/// [`eval_nodes`] with the variables' values from `inputs`.
+fn eval_nodes_with<B: Bind + ?Sized>(
+    ast: &Ast,
+    inputs: &B,
+    p: usize,
+    cc: &mut Consts,
+) -> Result<(Vec<BigFloat>, Vec<bool>, usize)> {
     let mut need = p;
     let mut fmod_need = |a: &BigFloat, b: &BigFloat| {
         if !a.is_zero() && !b.is_zero() && !a.is_inf() && !b.is_inf() {
@@ -480,14 +509,7 @@ fn eval_nodes(
                 "e" => cc.e(p, RM),
                 "inf" => astro_float_num::INF_POS,
                 "nan" => astro_float_num::NAN,
-                _ => {
-                    let text = inputs
-                        .iter()
-                        .find(|b| b.0 == &**name)
-                        .map(|b| b.1)
-                        .expect("every variable is bound (checked)");
-                    BigFloat::parse(text, Radix::Dec, p, RM, cc)
-                }
+                _ => inputs.value(name, p, cc),
             },
             AstKind::Prefix(op, a) => {
                 let a = &vals[a.0 as usize];
