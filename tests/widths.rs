@@ -161,6 +161,11 @@ fn every_operation_on_awkward_inputs_on_every_width() {
         "if(x, 1, y)",
         "min(x, 0)",
         "cos(x) + x*y",
+        // Shared work: sin and cos of one operand, powers of one base.
+        "sin(x)*cos(x) - cos(y)",
+        "sin(x+y) + cos(x+y) + sin(y)",
+        "x^5 + x^6*y - pow(x, y) + x^-7 + pow(x, 2.5)",
+        "pow(y, x) + pow(y, 3) + pow(x, x*y)",
     ];
     // Every (x, y) pair of awkward values, plus huge and tiny arguments for
     // the slow paths of sin and friends.
@@ -252,6 +257,14 @@ fn registered_functions_and_double_double_on_every_width() {
             &[Input::from(&x)],
             x.len(),
         );
+        let j6 = "-((x^6-210*x^4+4725*x^2-10395)*sin(x)+(21*x^5-1260*x^3+10395*x)*cos(x))/x^7";
+        check_map(
+            &Engine::new().with_width(w),
+            &[j6],
+            &["x"],
+            &[Input::from(&x)],
+            x.len(),
+        );
         let dd = Engine::new().with_width(w).with_precision(Precision::Dd);
         check_map(
             &dd,
@@ -300,7 +313,11 @@ fn the_session_and_the_command_take_a_width() {
     text("x = linspace(-30, 30, 1001)");
     let auto = text("sin(x)*exp(-x*x/100)");
     assert_eq!(text(":width f64x2"), "width f64x2");
-    assert_eq!(text("sin(x)*exp(-x*x/100)"), auto, "same summary on every width");
+    assert_eq!(
+        text("sin(x)*exp(-x*x/100)"),
+        auto,
+        "same summary on every width"
+    );
     assert!(text(":width sse9").contains("not a width"));
     for w in [Width::Avx2, Width::Avx512] {
         let reply = text(&format!(":width {}", w.name()));
@@ -317,8 +334,18 @@ fn the_session_and_the_command_take_a_width() {
             .output()
             .unwrap()
     };
-    let out = run(&["time", "cos(x)", "x=linspace(0,1,1000)", "--width=f64x2", "--json"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = run(&[
+        "time",
+        "cos(x)",
+        "x=linspace(0,1,1000)",
+        "--width=f64x2",
+        "--json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let out = run(&["time", "cos(x)", "x=linspace(0,1,1000)", "--width=avx9"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("auto, f64x2, avx2 or avx512"));

@@ -207,9 +207,24 @@ fn small_integer<A: Arith>(a: &mut A, ay: A::F) -> (A::M, A::F) {
 /// [`pow_full`] (called per lane) for the others.
 #[inline(always)]
 pub(crate) fn pow<A: Arith>(a: &mut A, x: A::F, y: A::F) -> A::F {
+    let (l, l_lo) = pow_log(a, x);
+    pow_with_log(a, x, y, l, l_lo)
+}
+
+/// The first half of [`pow`]: `log|x|` as a two-double, which powers of
+/// one base share.
+#[inline(always)]
+pub(crate) fn pow_log<A: Arith>(a: &mut A, x: A::F) -> (A::F, A::F) {
+    let ax = a.abs(x);
+    log_two_double(a, ax, None)
+}
+
+/// The rest of [`pow`], given [`pow_log`]`(x)`: `pow_with_log(x, y,
+/// pow_log(x))` is `pow(x, y)`, bit for bit.
+#[inline(always)]
+pub(crate) fn pow_with_log<A: Arith>(a: &mut A, x: A::F, y: A::F, l: A::F, l_lo: A::F) -> A::F {
     let ax = a.abs(x);
     let ay = a.abs(y);
-    let (l, l_lo) = log_two_double(a, ax, None);
     let (p, p_lo) = times(a, y, l, l_lo);
     let v = exp_normal(a, p, p_lo);
     // x's sign where y is odd, without a select: bit 0 of y moved to the

@@ -189,6 +189,29 @@ pub(crate) fn cos<A: Arith>(a: &mut A, x: A::F) -> A::F {
     slow_lanes(a, &red, x, v, exact_cos)
 }
 
+/// `(sin(x), cos(x))`, the same bits as [`sin`] and [`cos`]: the two
+/// share the reduction and both polynomials, which each computes anyway.
+#[inline(always)]
+pub(crate) fn sin_cos<A: Arith>(a: &mut A, x: A::F) -> (A::F, A::F) {
+    let red = reduce(a, x);
+    let (q, r, r_lo) = (&red.q, red.r, red.r_lo);
+    let (sh, sl) = sin_parts(a, r, r_lo);
+    let (ch, cl) = cos_parts(a, r, r_lo);
+    let sv = a.add(sh, sl);
+    let cv = a.add(ch, cl);
+    let swap = odd(a, q.i);
+    let s = a.select(swap, cv, sv);
+    let s = flip_sign_by_bit(a, s, q.i, 1);
+    let s = keep_zero(a, x, s);
+    let s = slow_lanes(a, &red, x, s, exact_sin);
+    let c = a.select(swap, sv, cv);
+    let one = a.i(1);
+    let q1 = a.iadd(q.i, one);
+    let c = flip_sign_by_bit(a, c, q1, 1);
+    let c = slow_lanes(a, &red, x, c, exact_cos);
+    (s, c)
+}
+
 /// Tangent: `sin/cos` (even quadrants) or `-cos/sin` (odd), the quotient
 /// of the two-double values corrected once.
 #[inline(always)]
@@ -208,4 +231,45 @@ pub(crate) fn tan<A: Arith>(a: &mut A, x: A::F) -> A::F {
     let v = a.select(swap, nv, v);
     let v = keep_zero(a, x, v);
     slow_lanes(a, &red, x, v, exact_tan)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::math::Scalar;
+
+    #[test]
+    fn sin_cos_is_sin_and_cos() {
+        let mut xs = vec![
+            0.0,
+            -0.0,
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            5e-324,
+            1e-300,
+            1e22,
+            -3e15,
+            std::f64::consts::FRAC_PI_2,
+            std::f64::consts::PI,
+            -1e6 * std::f64::consts::PI,
+        ];
+        let mut v = 0.37f64;
+        for _ in 0..20_000 {
+            v = (v * 1.618_033_988_749 + 0.1).fract();
+            xs.push((v - 0.5) * 2000.0);
+        }
+        for x in xs {
+            let (s, c) = sin_cos(&mut Scalar, x);
+            let (s1, c1) = (sin(&mut Scalar, x), cos(&mut Scalar, x));
+            assert!(
+                s.to_bits() == s1.to_bits() || (s.is_nan() && s1.is_nan()),
+                "sin {x}"
+            );
+            assert!(
+                c.to_bits() == c1.to_bits() || (c.is_nan() && c1.is_nan()),
+                "cos {x}"
+            );
+        }
+    }
 }

@@ -418,6 +418,50 @@ unsafe fn math<W: Wide>(mut w: W, f: MathFn, args: &[Src], d: *mut f64, nv: usiz
     true
 }
 
+/// `ds[i], dc[i] = sin(a[i]), cos(a[i])`, sharing the reduction.
+///
+/// # Safety
+///
+/// As [`map1`], for both outputs.
+#[inline(always)]
+unsafe fn sin_cos<W: Wide>(mut w: W, a: *const f64, ds: *mut f64, dc: *mut f64, nv: usize) {
+    for i in 0..nv {
+        let at = i * W::LANES;
+        // SAFETY: `at + LANES <= nv * LANES`, inside every array.
+        unsafe {
+            let x = w.load(a.add(at));
+            let (s, c) = trig::sin_cos(&mut w, x);
+            w.store(ds.add(at), s);
+            w.store(dc.add(at), c);
+        }
+    }
+}
+
+/// `ds[k][i] = pow(x[i], ys[k][i])` for every `k`, `log|x|` computed once.
+///
+/// # Safety
+///
+/// As [`map2`], for `x`, every exponent and every output.
+#[inline(always)]
+unsafe fn pow_group<W: Wide>(mut w: W, x: *const f64, ys: &[Src], ds: &[*mut f64], nv: usize) {
+    for i in 0..nv {
+        let at = i * W::LANES;
+        // SAFETY: `at + LANES <= nv * LANES`, inside every array.
+        let xv = unsafe { w.load(x.add(at)) };
+        let (l, l_lo) = pow::pow_log(&mut w, xv);
+        for (y, &d) in ys.iter().zip(ds) {
+            let yv = match *y {
+                // SAFETY: as above.
+                Src::Ptr(p) => unsafe { w.load(p.add(at)) },
+                Src::Splat(v) => w.f(v),
+            };
+            let r = pow::pow_with_log(&mut w, xv, yv, l, l_lo);
+            // SAFETY: as above.
+            unsafe { w.store(d.add(at), r) };
+        }
+    }
+}
+
 /// The block evaluator's operations for one lane type, each compiled with
 /// that width's instructions.
 pub(crate) trait Kernels: Wide {
@@ -451,6 +495,18 @@ pub(crate) trait Kernels: Wide {
     ///
     /// As [`map2`].
     unsafe fn math(self, f: MathFn, args: &[Src], d: *mut f64, nv: usize) -> bool;
+    /// See [`sin_cos`].
+    ///
+    /// # Safety
+    ///
+    /// As [`map1`], for both outputs.
+    unsafe fn sin_cos(self, a: *const f64, ds: *mut f64, dc: *mut f64, nv: usize);
+    /// See [`pow_group`].
+    ///
+    /// # Safety
+    ///
+    /// As [`map2`], for `x`, every exponent and every output.
+    unsafe fn pow_group(self, x: *const f64, ys: &[Src], ds: &[*mut f64], nv: usize);
 }
 
 /// Implements [`Kernels`] for a lane type with its target features.
@@ -502,6 +558,24 @@ macro_rules! kernels {
                 }
                 // SAFETY: as in `unary`.
                 unsafe { go(self, f, args, d, nv) }
+            }
+            unsafe fn sin_cos(self, a: *const f64, ds: *mut f64, dc: *mut f64, nv: usize) {
+                #[target_feature(enable = $features)]
+                unsafe fn go(w: $lanes, a: *const f64, ds: *mut f64, dc: *mut f64, nv: usize) {
+                    // SAFETY: the caller's guarantee, passed on.
+                    unsafe { sin_cos(w, a, ds, dc, nv) }
+                }
+                // SAFETY: as in `unary`.
+                unsafe { go(self, a, ds, dc, nv) }
+            }
+            unsafe fn pow_group(self, x: *const f64, ys: &[Src], ds: &[*mut f64], nv: usize) {
+                #[target_feature(enable = $features)]
+                unsafe fn go(w: $lanes, x: *const f64, ys: &[Src], ds: &[*mut f64], nv: usize) {
+                    // SAFETY: the caller's guarantee, passed on.
+                    unsafe { pow_group(w, x, ys, ds, nv) }
+                }
+                // SAFETY: as in `unary`.
+                unsafe { go(self, x, ys, ds, nv) }
             }
         }
     };

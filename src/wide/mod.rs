@@ -69,6 +69,10 @@ enum Step {
     Fma([Opd; 3], Dst),
     /// A library function's inline form on lanes.
     Math(MathFn, Box<[Opd]>, Dst),
+    /// `sin` and `cos` of one operand, sharing the reduction.
+    SinCos(Opd, Dst, Dst),
+    /// `pow` of one base to several exponents, `log|base|` shared.
+    PowGroup(Opd, Box<[(Opd, Dst)]>),
     /// A function called once per element (C library, registered).
     Call(Callee, Box<[Opd]>, Dst),
     Copy(Opd, Dst),
@@ -167,6 +171,57 @@ impl Plan {
             root_out[r.index()].get_or_insert(j as u32);
         }
 
+        // `sin(a)` and `cos(a)` of the same operand: one step computes both
+        // (at the first of the two), the other node is then skipped.
+        let fast = |f: MathFn| program.math == MathMode::Fast && f.has_inline();
+        let mut partner = vec![None::<usize>; nodes.len()];
+        if fast(MathFn::Sin) && fast(MathFn::Cos) {
+            let mut sin_of = std::collections::HashMap::new();
+            let mut cos_of = std::collections::HashMap::new();
+            for (n, node) in nodes.iter().enumerate() {
+                if let Node::Call(Callee::Math(f), args) = node
+                    && is_step(n)
+                {
+                    match f {
+                        MathFn::Sin => sin_of.entry(args[0]).or_insert(n),
+                        MathFn::Cos => cos_of.entry(args[0]).or_insert(n),
+                        _ => continue,
+                    };
+                }
+            }
+            for (a, &s) in &sin_of {
+                if let Some(&c) = cos_of.get(a) {
+                    partner[s] = Some(c);
+                    partner[c] = Some(s);
+                }
+            }
+        }
+        // Powers of one varying base with exponents known before the first
+        // of them (scalars or inputs): one step at the first computes all.
+        let mut group: Vec<Option<usize>> = vec![None; nodes.len()];
+        let mut members: Vec<Vec<usize>> = Vec::new();
+        if fast(MathFn::Pow) {
+            let mut by_base = std::collections::HashMap::new();
+            for (n, node) in nodes.iter().enumerate() {
+                if let Node::Call(Callee::Math(MathFn::Pow), args) = node
+                    && is_step(n)
+                    && varies[args[0].index()]
+                    && (!varies[args[1].index()] || matches!(nodes[args[1].index()], Node::Var(_)))
+                {
+                    by_base.entry(args[0]).or_insert_with(Vec::new).push(n);
+                }
+            }
+            for (_, ns) in by_base {
+                for ns in ns.chunks(MAX_GROUP) {
+                    if ns.len() > 1 {
+                        for &n in ns {
+                            group[n] = Some(members.len());
+                        }
+                        members.push(ns.to_vec());
+                    }
+                }
+            }
+        }
         let mut steps = Vec::new();
         let mut fills: Vec<(u32, u32)> = Vec::new();
         let mut fill_slot = vec![None::<u32>; nodes.len()];
@@ -212,27 +267,59 @@ impl Plan {
                     free.push(s);
                 }
             }
-            let dst = match (root_out[n], last_use[n]) {
-                (Some(j), None) => Dst::Out(j),
-                _ => Dst::Slot(free.pop().unwrap_or_else(|| {
-                    value_slots += 1;
-                    value_slots - 1
-                })),
+            if where_is[n].is_some() {
+                // Computed with its partner.
+                continue;
+            }
+            let mut place = |m: usize, where_is: &mut [Option<Opd>]| -> Dst {
+                let dst = match (root_out[m], last_use[m]) {
+                    (Some(j), None) => Dst::Out(j),
+                    _ => Dst::Slot(free.pop().unwrap_or_else(|| {
+                        value_slots += 1;
+                        value_slots - 1
+                    })),
+                };
+                where_is[m] = Some(match dst {
+                    Dst::Out(j) => Opd::Out(j),
+                    Dst::Slot(s) => Opd::Slot(s),
+                });
+                dst
             };
-            where_is[n] = Some(match dst {
-                Dst::Out(j) => Opd::Out(j),
-                Dst::Slot(s) => Opd::Slot(s),
-            });
+            if let Some(g) = group[n] {
+                let opd_of = |a: &crate::ir::Id| -> Opd {
+                    let a = a.index();
+                    match nodes[a] {
+                        Node::Var(v) if varies[a] => Opd::Input(var_input[v as usize]),
+                        _ => Opd::Splat(a as u32),
+                    }
+                };
+                let mut outs = Vec::new();
+                for &m in &members[g] {
+                    let Node::Call(_, args) = &nodes[m] else {
+                        unreachable!("a power")
+                    };
+                    outs.push((opd_of(&args[1]), place(m, &mut where_is)));
+                }
+                steps.push(Step::PowGroup(ops[0], outs.into()));
+                continue;
+            }
+            let dst = place(n, &mut where_is);
+            if let Some(p) = partner[n] {
+                let other = place(p, &mut where_is);
+                let (s, c) = if matches!(node, Node::Call(Callee::Math(MathFn::Sin), _)) {
+                    (dst, other)
+                } else {
+                    (other, dst)
+                };
+                steps.push(Step::SinCos(ops[0], s, c));
+                continue;
+            }
             steps.push(match node {
                 Node::Unary(op, _) => Step::Unary(*op, ops[0], dst),
                 Node::Binary(op, _, _) => Step::Binary(*op, ops[0], ops[1], dst),
                 Node::Select(..) => Step::Select([ops[0], ops[1], ops[2]], dst),
                 Node::Fma(..) => Step::Fma([ops[0], ops[1], ops[2]], dst),
-                Node::Call(Callee::Math(f), _)
-                    if program.math == MathMode::Fast && f.has_inline() =>
-                {
-                    Step::Math(*f, ops.into(), dst)
-                }
+                Node::Call(Callee::Math(f), _) if fast(*f) => Step::Math(*f, ops.into(), dst),
                 Node::Call(callee, _) => Step::Call(*callee, ops.into(), dst),
                 Node::Const(_) | Node::Var(_) => unreachable!("not a step"),
             });
@@ -268,6 +355,18 @@ impl Plan {
                     fix_opd(a);
                     fix_dst(d);
                 }
+                Step::SinCos(a, s, c) => {
+                    fix_opd(a);
+                    fix_dst(s);
+                    fix_dst(c);
+                }
+                Step::PowGroup(a, outs) => {
+                    fix_opd(a);
+                    for (y, d) in outs.iter_mut() {
+                        fix_opd(y);
+                        fix_dst(d);
+                    }
+                }
                 Step::Binary(_, a, b, d) => {
                     fix_opd(a);
                     fix_opd(b);
@@ -287,7 +386,11 @@ impl Plan {
         // operation and element, where the JIT keeps values in registers;
         // it wins where the library functions' wide forms dominate
         // (ARCHITECTURE.md has the numbers). Without one, the JIT runs.
-        if !steps.iter().any(|s| matches!(s, Step::Math(..))) && !force {
+        if !steps
+            .iter()
+            .any(|s| matches!(s, Step::Math(..) | Step::SinCos(..) | Step::PowGroup(..)))
+            && !force
+        {
             return None;
         }
         let arrays: Vec<u32> = (0..is_array.len() as u32)
@@ -471,6 +574,17 @@ impl Plan {
                                     self.call(Callee::Math(*f), args, dst(*d), l);
                                 }
                             }
+                            Step::SinCos(a, s, c) => w.sin_cos(ptr(*a), dst(*s), dst(*c), nv),
+                            Step::PowGroup(x, outs) => {
+                                let mut ys = [Src::Splat(0.0); MAX_GROUP];
+                                let mut ds = [std::ptr::null_mut(); MAX_GROUP];
+                                for (k, (y, d)) in outs.iter().enumerate() {
+                                    ys[k] = src(*y);
+                                    ds[k] = dst(*d);
+                                }
+                                let k = outs.len();
+                                w.pow_group(ptr(*x), &ys[..k], &ds[..k], nv);
+                            }
                             Step::Call(callee, o, d) => {
                                 let args: Vec<Src> = o.iter().map(|&a| src(a)).collect();
                                 self.call(*callee, &args, dst(*d), l);
@@ -531,6 +645,9 @@ impl Plan {
     }
 }
 
+/// Most powers of one base a `PowGroup` step computes.
+const MAX_GROUP: usize = 8;
+
 /// Marks a fill slot's number until slots are renumbered.
 const FILL: u32 = 1 << 31;
 
@@ -572,6 +689,22 @@ mod tests {
         assert!(plan("((0.3*x + 1.2)*x - 0.7)*x/(1 + x*x)", false).is_none());
         assert!(plan("x^3", true).is_some());
         assert!(plan("y + h*y^2*cos(t+y)", false).is_some());
+    }
+
+    #[test]
+    fn sine_and_cosine_and_powers_of_one_base_share_a_step() {
+        if Width::widest() == Width::F64x2 {
+            return;
+        }
+        let j6 = "-((z^6-210*z^4+4725*z^2-10395)*sin(z)+(21*z^5-1260*z^3+10395*z)*cos(z))/z^7";
+        let p = plan(j6, false).unwrap();
+        let count = |f: fn(&Step) -> bool| p.steps.iter().filter(|s| f(s)).count();
+        assert_eq!(count(|s| matches!(s, Step::SinCos(..))), 1);
+        assert_eq!(
+            count(|s| matches!(s, Step::PowGroup(_, o) if o.len() == 3)),
+            1
+        );
+        assert_eq!(count(|s| matches!(s, Step::Math(..))), 0);
     }
 
     #[test]
