@@ -6,7 +6,10 @@
 //! `docs/benchmarks.svg` at the repository root; takes a few minutes.
 //!
 //! `cargo run --release --example report` (`-- --quick` for a smoke run
-//! with tiny time budgets; `-- --no-python` to leave Python out).
+//! with tiny time budgets; `-- --no-python` to leave Python out;
+//! `-- --stories map_cos,exprtk` to time only those stories and print the
+//! report to standard output, leaving BENCHMARKS.md alone, e.g. issue 16's
+//! `--stories compile,map_cube,map_cos,map_seed,map_rational,map_j6,grid,exprtk`).
 
 #[path = "../benches/support/quadpair.rs"]
 mod quadpair;
@@ -821,6 +824,26 @@ fn issue16_section(md: &mut String, tables: &[Table]) {
     if !lines.is_empty() {
         md.push_str(
             "\n## Issue 16: distance to the limit\n\n\
+             How the limit is measured. `rust_native` is the `rust` row's loop, written once \
+             (benches/support/native.rs) and instantiated inside `#[target_feature]` \
+             functions chosen at run time, standing for `-C target-cpu=native`, which a bench \
+             crate cannot set for one function. On Intel CPUs LLVM's models prefer 256-bit \
+             vectors even where AVX-512 exists, and a `target_feature` function cannot set \
+             that tuning, so there the AVX2+FMA instantiation stands for native (checked \
+             against a real `-C target-cpu=native` build of the same loops, \
+             benches/support/native_check.rs); elsewhere the AVX-512 one. glibc's `cos` \
+             stays a scalar call per element in it. For `cos` itself, `rust_simd_cos` is \
+             `wide`'s `f64x8::cos`: sleef-rs needs nightly (`portable_simd`), simdeez 3's \
+             f64 `cos_u35` maps each lane to a scalar function, and `wide` (maintained, \
+             stable) documents its precision as unspecified, so its distance in ulp from \
+             glibc and from exprjit's interpreter is measured on the story's data and \
+             printed under the map_cos table. `wide` picks its instructions when it is \
+             compiled (`cfg(target_feature)`), so in this release build its `f64x8` runs \
+             as SSE2 halves without FMA whatever the CPU: the row is what a user of that \
+             crate gets without `-C target-cpu=native`. Its eight-lane code, the limit for \
+             `cos`, shows in a build for this CPU: `RUSTFLAGS=\"-C target-cpu=native\" \
+             CARGO_TARGET_DIR=/tmp/native cargo run --release --example report -- --stories \
+             map_cos` (BENCHMARKS.md's issue 16 notes record one such run).\n\n\
              exprjit's default (`jit`, the widest width this CPU has) per element against \
              `rust_native` (the same hand-written loop compiled for this CPU; below 1× \
              exprjit is faster), and the speed-ups over the f64x2 JIT (`jit_f64x2`, the \
@@ -841,7 +864,10 @@ fn issue16_section(md: &mut String, tables: &[Table]) {
          Time per point. `rust` is ExprTk's own `native` benchmark loop in Rust (the sum \
          of |f| over its double loop), `jit_call` exprjit's `Compiled::call` in that \
          loop (how ExprTk's benchmark evaluates), `jit` a map over the flattened points \
-         and `rust_native` the native functions over the same arrays, for this CPU.\n\n\
+         and `rust_native` the native functions over the same arrays, for this CPU. In \
+         the double loop rustc hoists terms of x alone (`sin(2 * x)`) out of the inner \
+         loop over y, as a C++ compiler does for ExprTk's `native` rows; exprjit's calls \
+         and every map evaluate the whole expression per point.\n\n\
          | | expression | jit_call | rust | jit_call × rust | jit (map) | jit_f64x2 | rust_map | rust_native | jit × rust_native |\n\
          | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n",
     );
@@ -1056,7 +1082,7 @@ fn main() {
     let _ = writeln!(
         md,
         "| jit_f64x2, jit_avx2 | `jit` with the vector width forced (`Engine::with_width`): `Width::F64x2` is the JIT's own two lanes (the default before issue 16), `Width::Avx2` what an AVX2-only machine runs; `jit` is `Width::Auto`, the widest this CPU has ({}) |\n\
-         | rust_native | the `rust` row's loop compiled for this CPU: what `-C target-cpu=native` enables on it, here `#[target_feature(enable = \"{}\")]` chosen by run-time detection (benches/support/native.rs); glibc's scalar `cos` stays a call per element |\n\
+         | rust_native | the `rust` row's loop compiled for this CPU: what `-C target-cpu=native` enables on it, chosen by run-time detection (benches/support/native.rs): {}; glibc's scalar `cos` stays a call per element |\n\
          | rust_simd_cos | `wide` {} `f64x8::cos` (Agner Fog's vector class library algorithm; precision documented as unspecified, measured below the map_cos table) in the `rust_native` loop |\n\
          | jit_call, rust_map | ExprTk story: `Compiled::call` per point in ExprTk's double loop; the native functions over the flattened points (`rust` there is ExprTk's own `native` loop) |",
         exprjit::Width::widest().name(),
@@ -1131,6 +1157,10 @@ fn main() {
     md.push_str("\n## Targets from the issues\n\nRatios from this one run. MET or MISSED as measured here; a target this run could not measure says so.\n\n");
     md.push_str("| issue | target | measured | as | wanted | result |\n| --- | --- | ---: | --- | --- | --- |\n");
     for g in targets(&tables) {
+        // A run of some stories lists only the targets it measured.
+        if only.is_some() && g.measured.is_none() {
+            continue;
+        }
         let (m, res) = match g.measured {
             Some(q) if q.is_finite() => {
                 (ratio_text(q), if (g.met)(q) { "MET" } else { "**MISSED**" })

@@ -40,9 +40,7 @@ impl Level {
     pub fn detect() -> Level {
         #[cfg(target_arch = "x86_64")]
         {
-            if is_x86_feature_detected!("avx512f")
-                && is_x86_feature_detected!("avx512dq")
-                && is_x86_feature_detected!("avx512vl")
+            if avx512()
                 && is_x86_feature_detected!("avx2")
                 && is_x86_feature_detected!("fma")
                 && !intel()
@@ -56,21 +54,38 @@ impl Level {
         Level::Baseline
     }
 
-    /// The `target_feature` list, for the report.
-    pub fn features(self) -> &'static str {
+    /// The `target_feature` list and why it was chosen, for the report.
+    pub fn features(self) -> String {
         match self {
             Level::Baseline => {
-                "baseline x86-64 (no extra features: this CPU has neither AVX2+FMA nor AVX-512)"
+                "no extra features (this CPU has neither AVX2+FMA nor AVX-512)".to_string()
             }
             Level::Avx2 => {
-                if intel() {
-                    "avx2, fma (an Intel CPU: LLVM prefers 256-bit vectors on it, so native code uses these even where AVX-512 is present)"
+                let why = if cfg!(target_arch = "x86_64") && avx512() && intel() {
+                    ": this Intel CPU has AVX-512, but LLVM prefers 256-bit vectors on Intel's AVX-512 models, so native code uses AVX2-width vectors"
                 } else {
-                    "avx2, fma"
-                }
+                    ""
+                };
+                format!("`#[target_feature(enable = \"avx2,fma\")]`{why}")
             }
-            Level::Avx512 => "avx512f, avx512dq, avx512vl, avx2, fma",
+            Level::Avx512 => {
+                "`#[target_feature(enable = \"avx512f,avx512dq,avx512vl,avx2,fma\")]`".to_string()
+            }
         }
+    }
+}
+
+/// Whether the CPU has the AVX-512 subsets the AVX-512 level uses.
+fn avx512() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        is_x86_feature_detected!("avx512f")
+            && is_x86_feature_detected!("avx512dq")
+            && is_x86_feature_detected!("avx512vl")
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        false
     }
 }
 
