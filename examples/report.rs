@@ -864,12 +864,14 @@ fn issue16_section(md: &mut String, tables: &[Table]) {
          Time per point. `rust` is ExprTk's own `native` benchmark loop in Rust (the sum \
          of |f| over its double loop), `jit_call` exprjit's `Compiled::call` in that \
          loop (how ExprTk's benchmark evaluates), `jit` a map over the flattened points \
-         and `rust_native` the native functions over the same arrays, for this CPU. In \
+         and `rust_native` the native functions over the same arrays, for this CPU; \
+         `jit_grid` is `Engine::grid` over i, j with x = -100 + i·step, y = -100 + j·step \
+         and `rust_grid` the same double loop by hand. In \
          the double loop rustc hoists terms of x alone (`sin(2 * x)`) out of the inner \
          loop over y, as a C++ compiler does for ExprTk's `native` rows; exprjit's calls \
          and every map evaluate the whole expression per point.\n\n\
-         | | expression | jit_call | rust | jit_call × rust | jit (map) | jit_f64x2 | rust_map | rust_native | jit × rust_native |\n\
-         | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n",
+         | | expression | jit_call | rust | jit_call × rust | jit (map) | jit_f64x2 | rust_map | rust_native | jit × rust_native | jit_grid | rust_grid | jit_grid × rust_grid |\n\
+         | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n",
     );
     for (i, text) in stories::EXPRTK.iter().enumerate() {
         let size = format!("e{i:02}");
@@ -881,7 +883,7 @@ fn issue16_section(md: &mut String, tables: &[Table]) {
         };
         let _ = writeln!(
             md,
-            "| {size} | `{text}` | {} | {} | {} | {} | {} | {} | {} | {} |",
+            "| {size} | `{text}` | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
             cell("jit_call"),
             cell("rust"),
             q(unit("jit_call"), unit("rust")),
@@ -890,6 +892,9 @@ fn issue16_section(md: &mut String, tables: &[Table]) {
             cell("rust_map"),
             cell("rust_native"),
             q(unit("jit"), unit("rust_native")),
+            cell("jit_grid"),
+            cell("rust_grid"),
+            q(unit("jit_grid"), unit("rust_grid")),
         );
     }
 }
@@ -1084,7 +1089,7 @@ fn main() {
         "| jit_f64x2, jit_avx2 | `jit` with the vector width forced (`Engine::with_width`): `Width::F64x2` is the JIT's own two lanes (the default before issue 16), `Width::Avx2` what an AVX2-only machine runs; `jit` is `Width::Auto`, the widest this CPU has ({}) |\n\
          | rust_native | the `rust` row's loop compiled for this CPU: what `-C target-cpu=native` enables on it, chosen by run-time detection (benches/support/native.rs): {}; glibc's scalar `cos` stays a call per element |\n\
          | rust_simd_cos | `wide` {} `f64x8::cos` (Agner Fog's vector class library algorithm; precision documented as unspecified, measured below the map_cos table) in the `rust_native` loop |\n\
-         | jit_call, rust_map | ExprTk story: `Compiled::call` per point in ExprTk's double loop; the native functions over the flattened points (`rust` there is ExprTk's own `native` loop) |",
+         | jit_call, rust_map, jit_grid, rust_grid, rust_grid_native | ExprTk story: `Compiled::call` per point in ExprTk's double loop; the native functions over the flattened points (`rust` there is ExprTk's own `native` loop); the expression as a grid over i, j (`Engine::grid`) and the same grid by hand, baseline and for this CPU |",
         exprjit::Width::widest().name(),
         support::native::Level::detect().features(),
         stories::WIDE_VERSION,

@@ -1492,7 +1492,9 @@ mod exprtk_rust {
 /// |f| as its `total`), `rust` (ExprTk's `native` functions in the same
 /// loop, the baseline), `jit` and `jit_f64x2` (a map over the sweep's
 /// points, flattened), `rust_map` and `rust_native` (the native functions
-/// in a loop over the same arrays, baseline and for this CPU).
+/// in a loop over the same arrays, baseline and for this CPU), and as a
+/// grid (`Engine::grid` over i, j with x = -100 + i*delta, y = -100 +
+/// j*delta: `jit_grid`; the same by hand: `rust_grid`, `rust_grid_native`).
 pub fn exprtk(delta: f64) -> Story {
     let sweep = Rc::new(exprtk_sweep(delta));
     let (xs, ys) = exprtk_grid(&sweep);
@@ -1510,7 +1512,7 @@ pub fn exprtk(delta: f64) -> Story {
     let (xs, ys) = (Rc::new(xs), Rc::new(ys));
     macro_rules! each {
         ($($i:literal $f:ident),*) => {
-            $(exprtk_one(&mut s, $i, exprtk_rust::$f, &sweep, &xs, &ys);)*
+            $(exprtk_one(&mut s, $i, exprtk_rust::$f, delta, &sweep, &xs, &ys);)*
         };
     }
     each!(0 e00, 1 e01, 2 e02, 3 e03, 4 e04, 5 e05, 6 e06, 7 e07, 8 e08, 9 e09,
@@ -1528,10 +1530,38 @@ pub fn exprtk(delta: f64) -> Story {
     s
 }
 
+/// `text` with the variables x and y replaced by the grid's points
+/// `gx0 + i*gdx` and `gx0 + j*gdx` (whole identifiers only: `max` keeps its
+/// `x`).
+pub fn exprtk_grid_text(text: &str) -> String {
+    let mut out = String::new();
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        match word.as_str() {
+            "x" => out.push_str("(gx0 + i*gdx)"),
+            "y" => out.push_str("(gx0 + j*gdx)"),
+            w => out.push_str(w),
+        }
+        word.clear();
+    };
+    for ch in text.chars() {
+        if ch.is_ascii_alphanumeric() || ch == '_' || (ch == '.' && !word.is_empty()) {
+            word.push(ch);
+        } else {
+            flush(&mut word, &mut out);
+            out.push(ch);
+        }
+    }
+    flush(&mut word, &mut out);
+    out
+}
+
+#[allow(clippy::too_many_arguments)]
 fn exprtk_one(
     s: &mut Story,
     i: usize,
     f: impl Fn(f64, f64) -> f64 + Copy + 'static,
+    delta: f64,
     sweep: &Rc<Vec<f64>>,
     xs: &Rc<Vec<f64>>,
     ys: &Rc<Vec<f64>>,
@@ -1604,4 +1634,53 @@ fn exprtk_one(
         }),
     );
     add_native2(s, "rust_native", f, xs, ys, &size, per, expect);
+
+    // As a grid: point (i, j) is x = -100 + i*delta, y = -100 + j*delta
+    // (computed, not accumulated as in the sweep, so its checksum is its
+    // own, from the hand-written grid).
+    let m = sweep.len();
+    let at = move |i: f64, j: f64| f(-100.0 + i * delta, -100.0 + j * delta);
+    let grid_expect = {
+        let mut out = vec![0.0; m * m];
+        native::grid2(Level::Baseline, at, m, &mut out);
+        abs_sum(&out)
+    };
+    let gtext = exprtk_grid_text(text);
+    match Engine::new().grid(&gtext, 2, &["gx0", "gdx"]) {
+        Ok(k) => {
+            let k = k.with_parallel(Parallel::serial());
+            let mut out = vec![0.0; m * m];
+            s.add(
+                "jit_grid",
+                Kind::Jit,
+                &size,
+                m * m,
+                grid_expect,
+                Box::new(move |check| {
+                    k.run2(black_box(m), m, &[-100.0, delta], &mut out).unwrap();
+                    if check { abs_sum(&out) } else { 0.0 }
+                }),
+            );
+        }
+        Err(e) => s
+            .skipped
+            .push(format!("e{i:02}: exprjit cannot grid `{gtext}`: {e}")),
+    }
+    for (name, level) in [
+        ("rust_grid", Level::Baseline),
+        ("rust_grid_native", Level::detect()),
+    ] {
+        let mut out = vec![0.0; m * m];
+        s.add(
+            name,
+            Kind::Rust,
+            &size,
+            m * m,
+            grid_expect,
+            Box::new(move |check| {
+                native::grid2(level, at, black_box(m), &mut out);
+                if check { abs_sum(&out) } else { 0.0 }
+            }),
+        );
+    }
 }
