@@ -1,6 +1,8 @@
 //! Compile latency: parse, passes (lowering and rewrites), code generation,
 //! and parse-to-callable, for the seed formula and for generated formulas of
-//! 1,000 to 10,000 nodes (to show growth is linear).
+//! 1,000 to 10,000 nodes (to show growth is linear); and for the seed
+//! formula, `compile_small/map`: a map kernel built and compiled for its
+//! array layout (issue 16).
 //!
 //! `cargo bench --bench compile`
 
@@ -11,7 +13,7 @@ use std::hint::black_box;
 
 use criterion::{BenchmarkId, Criterion, criterion_main};
 use exprjit::unstable::{Registry, lower, optimize, parse_syntax};
-use exprjit::{Engine, Limits};
+use exprjit::{Engine, Input, Limits};
 
 const SEED: &str = "y + h*y^2*cos(t+y)";
 const SEED_ARGS: [&str; 3] = ["y", "t", "h"];
@@ -60,6 +62,26 @@ fn stages(c: &mut Criterion, group: &str, text: &str, args: &[&str], samples: us
 
 fn small(c: &mut Criterion) {
     stages(c, "compile_small", SEED, &SEED_ARGS, 100);
+    // Issue 16: the time until a map of the seed formula is ready to run,
+    // for the layout y, t arrays and h a broadcast scalar (target: ≤ 300 µs
+    // median). `Engine::map` parses and binds; `prepare` compiles the
+    // kernel for that layout (a `run` would otherwise on its first call).
+    let mut g = c.benchmark_group("compile_small");
+    g.sample_size(100);
+    let (y, t) = ([0.5], [0.1]);
+    let layout = [
+        Input::from(&y[..]),
+        Input::from(&t[..]),
+        Input::Scalar(0.001),
+    ];
+    g.bench_function("map", |b| {
+        b.iter(|| {
+            let k = Engine::new().map(&[black_box(SEED)], &SEED_ARGS).unwrap();
+            k.prepare(&layout).unwrap();
+            k
+        })
+    });
+    g.finish();
 }
 
 fn large(c: &mut Criterion) {

@@ -6,7 +6,8 @@
 //!
 //! `cargo bench --bench peers -- GROUP` runs one story: `compile`,
 //! `scalar_call`, `map_cube`, `map_cos`, `map_seed`, `reduce`, `euler`,
-//! `grid`, `parallel`, `expr_set`. `cargo run --release --example report`
+//! `grid`, `parallel`, `expr_set`, and issue 16's `map_rational`, `map_j6`
+//! and `exprtk` (ExprTk's benchmark expressions). `cargo run --release --example report`
 //! runs a short version of all of them and writes `BENCHMARKS.md`.
 
 mod support;
@@ -24,12 +25,15 @@ fn config() -> Criterion {
         .sample_size(20)
 }
 
-const GROUPS: [&str; 10] = [
+const GROUPS: [&str; 13] = [
     "compile",
     "scalar_call",
     "map_cube",
     "map_cos",
     "map_seed",
+    "map_rational",
+    "map_j6",
+    "exprtk",
     "reduce",
     "euler",
     "grid",
@@ -59,6 +63,9 @@ fn group(c: &mut Criterion, id: &str, stories: Vec<Story>, samples: usize) {
     for story in stories {
         for s in &story.skipped {
             eprintln!("{id}: {s}");
+        }
+        for n in &story.notes {
+            eprintln!("{id}: note: {n}");
         }
         for mut case in story.cases {
             let got = (case.run)(true);
@@ -98,6 +105,7 @@ fn map_cube(c: &mut Criterion) {
     }
     let s = vec![
         stories::map_cube(1_000, false),
+        stories::map_cube(4_000, false),
         stories::map_cube(100_000, true),
         stories::map_cube(1_000_000, false),
     ];
@@ -120,6 +128,37 @@ fn map_seed(c: &mut Criterion) {
         stories::map_seed(1_000_000, false),
     ];
     group(c, "map_seed", s, 10);
+}
+
+fn map_rational(c: &mut Criterion) {
+    if !selected("map_rational") {
+        return;
+    }
+    let s = vec![
+        stories::map_rational(4_000, false),
+        stories::map_rational(100_000, true),
+    ];
+    group(c, "map_rational", s, 20);
+}
+
+fn map_j6(c: &mut Criterion) {
+    if !selected("map_j6") {
+        return;
+    }
+    group(c, "map_j6", vec![stories::map_j6(100_000, true)], 10);
+}
+
+fn exprtk(c: &mut Criterion) {
+    if !selected("exprtk") {
+        return;
+    }
+    // ExprTk's sweep on a step 60× its own: 301 × 301 points.
+    group(
+        c,
+        "exprtk",
+        vec![stories::exprtk(60.0 * stories::EXPRTK_DELTA)],
+        10,
+    );
 }
 
 fn reduce(c: &mut Criterion) {
@@ -171,7 +210,7 @@ mod groups {
         name = benches;
         config = super::config();
         targets = super::compile, super::scalar_call, super::map_cube, super::map_cos,
-            super::map_seed, super::reduce, super::euler, super::grid, super::parallel,
+            super::map_seed, super::map_rational, super::map_j6, super::exprtk, super::reduce, super::euler, super::grid, super::parallel,
             super::expr_set
     }
 }

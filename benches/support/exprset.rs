@@ -422,5 +422,6 @@ pub fn story(checked: &Checked) -> Story {
         baseline: "jit",
         cases,
         skipped: Vec::new(),
+        notes: Vec::new(),
     }
 }

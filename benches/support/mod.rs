@@ -8,5 +8,6 @@
 #[macro_use]
 pub mod peers;
 pub mod exprset;
+pub mod native;
 pub mod ode;
 pub mod stories;

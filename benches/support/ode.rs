@@ -292,6 +292,7 @@ pub fn lorenz() -> Story {
         baseline: "rust",
         cases,
         skipped: Vec::new(),
+        notes: Vec::new(),
     }
 }
 
@@ -380,5 +381,6 @@ pub fn ensemble(members: usize) -> Story {
         baseline: "rust",
         cases,
         skipped: Vec::new(),
+        notes: Vec::new(),
     }
 }

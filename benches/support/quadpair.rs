@@ -52,6 +52,7 @@ pub fn quad() -> Story {
         baseline: "rust_gauss_legendre10",
         cases: Vec::new(),
         skipped: Vec::new(),
+        notes: Vec::new(),
     };
     let x = Rc::new(quad_x());
     let n = x.len();
@@ -217,6 +218,7 @@ pub fn pairwise() -> Story {
         baseline: "rust_triangle",
         cases: Vec::new(),
         skipped: Vec::new(),
+        notes: Vec::new(),
     };
     let size = format!("{n}x{d}");
     let a = Rc::new(pairwise_a(n, d));

@@ -11,9 +11,13 @@
 use std::hint::black_box;
 use std::rc::Rc;
 
-use exprjit::{Engine, Input, Keep, MathMode, Parallel, RecurrenceSpec, Reduce};
+use exprjit::{Engine, Input, Keep, MapKernel, MathMode, Parallel, RecurrenceSpec, Reduce, Width};
 
+use super::native::{self, Level};
 use super::peers::{AnyPeer, Interp, Jit, PEERS, Peer, Scalar};
+
+/// The `wide` version of the `rust_simd_cos` row (Cargo.toml's dev-dependency).
+pub const WIDE_VERSION: &str = "1.7.1";
 
 /// The seed formula of the project.
 pub const SEED: &str = "y + h*y^2*cos(t+y)";
@@ -83,6 +87,8 @@ pub struct Story {
     pub cases: Vec<Case>,
     /// Contenders left out, and why.
     pub skipped: Vec<String>,
+    /// Facts measured while building the story (e.g. a contender's accuracy).
+    pub notes: Vec<String>,
 }
 
 impl Story {
@@ -94,6 +100,7 @@ impl Story {
             baseline,
             cases: Vec::new(),
             skipped: Vec::new(),
+            notes: Vec::new(),
         }
     }
 
@@ -148,6 +155,131 @@ pub fn size_label(n: usize) -> String {
 
 fn abs_sum(v: &[f64]) -> f64 {
     v.iter().map(|x| x.abs()).sum()
+}
+
+/// exprjit's rows per vector width (issue 16): `jit` is the default
+/// ([`Width::Auto`], the widest this CPU has), `jit_f64x2` the JIT's own
+/// two lanes (the default before issue 16), `jit_avx2` forced AVX2 (what an
+/// AVX2-only machine runs), when this CPU has it.
+pub fn widths() -> Vec<(&'static str, Width)> {
+    let mut w = vec![("jit", Width::Auto), ("jit_f64x2", Width::F64x2)];
+    if Width::Avx2.is_available() {
+        w.push(("jit_avx2", Width::Avx2));
+    }
+    w
+}
+
+/// The widths other than the default, for stories whose `jit` row is built
+/// elsewhere.
+fn extra_widths() -> Vec<(&'static str, Width)> {
+    widths().into_iter().filter(|(n, _)| *n != "jit").collect()
+}
+
+/// A serial map kernel's run over `arrays` (then `scalars` broadcast), the
+/// checksum the sum of |outputs|.
+fn map_run(k: MapKernel, arrays: Vec<Rc<Vec<f64>>>, scalars: Vec<f64>, n: usize) -> Run {
+    let k = k.with_parallel(Parallel::serial());
+    let mut out = vec![0.0; n];
+    Box::new(move |check| {
+        let a = black_box(&arrays);
+        let r = match (a.len(), scalars.as_slice()) {
+            (1, []) => k.run(&[Input::from(&a[0][..])], &mut [&mut out]),
+            (2, []) => k.run(
+                &[Input::from(&a[0][..]), Input::from(&a[1][..])],
+                &mut [&mut out],
+            ),
+            (2, &[h]) => k.run(
+                &[
+                    Input::from(&a[0][..]),
+                    Input::from(&a[1][..]),
+                    Input::Scalar(h),
+                ],
+                &mut [&mut out],
+            ),
+            _ => unreachable!("map_run takes 1 or 2 arrays and at most 1 scalar"),
+        };
+        r.unwrap();
+        if check { abs_sum(&out) } else { 0.0 }
+    })
+}
+
+/// Adds the `jit` rows of [`widths`] (or [`extra_widths`] when `all` is
+/// false) for a map of `text` over `vars`.
+#[allow(clippy::too_many_arguments)]
+fn add_width_maps(
+    s: &mut Story,
+    all: bool,
+    text: &str,
+    vars: &[&str],
+    arrays: &[Rc<Vec<f64>>],
+    scalars: &[f64],
+    size: &str,
+    n: usize,
+    expect: f64,
+) {
+    let rows = if all { widths() } else { extra_widths() };
+    for (name, width) in rows {
+        let k = Engine::new().with_width(width).map(&[text], vars).unwrap();
+        s.add(
+            name,
+            Kind::Jit,
+            size,
+            n,
+            expect,
+            map_run(k, arrays.to_vec(), scalars.to_vec(), n),
+        );
+    }
+}
+
+/// The `rust_native` row of a two-input map (see [`add_native1`]).
+#[allow(clippy::too_many_arguments)]
+fn add_native2(
+    s: &mut Story,
+    name: &str,
+    f: impl Fn(f64, f64) -> f64 + Copy + 'static,
+    a: &Rc<Vec<f64>>,
+    b: &Rc<Vec<f64>>,
+    size: &str,
+    n: usize,
+    expect: f64,
+) {
+    let (a, b, mut out, level) = (a.clone(), b.clone(), vec![0.0; n], Level::detect());
+    s.add(
+        name,
+        Kind::Rust,
+        size,
+        n,
+        expect,
+        Box::new(move |check| {
+            native::map2(level, f, black_box(&a[..]), &b[..], &mut out);
+            if check { abs_sum(&out) } else { 0.0 }
+        }),
+    );
+}
+
+/// The `rust_native` row of a one-input map: `f` in the loop of the `rust`
+/// row, compiled for this CPU ([`native`]). `f` must be a closure or a
+/// function item (inlined), not a function pointer.
+fn add_native1(
+    s: &mut Story,
+    f: impl Fn(f64) -> f64 + Copy + 'static,
+    x: &Rc<Vec<f64>>,
+    size: &str,
+    n: usize,
+    expect: f64,
+) {
+    let (x, mut out, level) = (x.clone(), vec![0.0; n], Level::detect());
+    s.add(
+        "rust_native",
+        Kind::Rust,
+        size,
+        n,
+        expect,
+        Box::new(move |check| {
+            native::map1(level, f, black_box(&x[..]), &mut out);
+            if check { abs_sum(&out) } else { 0.0 }
+        }),
+    );
 }
 
 /// The seed formula over arrays, hand-written.
@@ -481,6 +613,17 @@ pub fn map_cube(n: usize, slow: bool) -> Story {
             }),
         );
     }
+    add_width_maps(
+        &mut s,
+        false,
+        "x^3",
+        &["x"],
+        std::slice::from_ref(&x),
+        &[],
+        &size,
+        n,
+        expect,
+    );
     for (name, powf) in [("rust", false), ("rust_powf", true)] {
         let (x, mut out) = (x.clone(), vec![0.0; n]);
         s.add(
@@ -503,6 +646,7 @@ pub fn map_cube(n: usize, slow: bool) -> Story {
             }),
         );
     }
+    add_native1(&mut s, |v| v * v * v, &x, &size, n, expect);
     if slow {
         let k = Engine::new().map(&["x^3"], &["x"]).unwrap();
         let (x2, mut out) = (x.clone(), vec![0.0; n]);
@@ -553,7 +697,9 @@ pub fn map_cos(n: usize, slow_n: usize) -> Story {
         let size = size_label(m);
         let x = Rc::new(linspace(m, 0.0, 100.0));
         let expect = abs_sum(&x.iter().map(|v| v.cos()).collect::<Vec<_>>());
-        if fast {
+        // The JIT and Rust rows at every size (N = 1e5 is issue 16's
+        // target size); the interpreter and the peers only at `slow_n`.
+        {
             for (name, math) in [("jit", MathMode::Fast), ("jit_libm", MathMode::Libm)] {
                 let k = Engine::new()
                     .with_math(math)
@@ -574,7 +720,7 @@ pub fn map_cos(n: usize, slow_n: usize) -> Story {
                     }),
                 );
             }
-            let (x, mut out) = (x.clone(), vec![0.0; m]);
+            let (x1, mut out) = (x.clone(), vec![0.0; m]);
             s.add(
                 "rust",
                 Kind::Rust,
@@ -582,13 +728,53 @@ pub fn map_cos(n: usize, slow_n: usize) -> Story {
                 m,
                 expect,
                 Box::new(move |check| {
-                    for (o, &v) in out.iter_mut().zip(black_box(&x[..])) {
+                    for (o, &v) in out.iter_mut().zip(black_box(&x1[..])) {
                         *o = v.cos();
                     }
                     if check { abs_sum(&out) } else { 0.0 }
                 }),
             );
-        } else {
+            add_width_maps(
+                &mut s,
+                false,
+                "cos(x)",
+                &["x"],
+                std::slice::from_ref(&x),
+                &[],
+                &size,
+                m,
+                expect,
+            );
+            add_native1(&mut s, f64::cos, &x, &size, m, expect);
+            let level = Level::detect();
+            let (x2, mut out) = (x.clone(), vec![0.0; m]);
+            native::map8(level, wide::f64x8::cos, &x2, &mut out);
+            let interp = exprjit::parse("cos(x)")
+                .unwrap()
+                .interpreter(&["x"])
+                .unwrap();
+            let (mut vs_glibc, mut vs_interp) = (0, 0);
+            for (&v, &c) in x2.iter().zip(&out) {
+                vs_glibc = vs_glibc.max(native::ulps(c, v.cos()));
+                vs_interp = vs_interp.max(native::ulps(c, interp.call(&[v]).unwrap()));
+            }
+            s.notes.push(format!(
+                "rust_simd_cos at {size}: `wide` {} `f64x8::cos` differs from glibc's `cos` by at most {vs_glibc} ulp and from exprjit's interpreter (fast math) by at most {vs_interp} ulp on this story's x",
+                WIDE_VERSION
+            ));
+            s.add(
+                "rust_simd_cos",
+                Kind::Rust,
+                &size,
+                m,
+                expect,
+                Box::new(move |check| {
+                    native::map8(level, wide::f64x8::cos, black_box(&x2[..]), &mut out);
+                    if check { abs_sum(&out) } else { 0.0 }
+                }),
+            );
+        }
+        if !fast {
             let k = Engine::new().map(&["cos(x)"], &["x"]).unwrap();
             let (x2, mut out) = (x.clone(), vec![0.0; m]);
             s.add(
@@ -673,6 +859,21 @@ pub fn map_seed(n: usize, slow: bool) -> Story {
             if check { abs_sum(&out) } else { 0.0 }
         }),
     );
+    let arrays = [y.clone(), t.clone()];
+    add_width_maps(
+        &mut s,
+        false,
+        SEED,
+        &SEED_VARS,
+        &arrays,
+        &[h],
+        &size,
+        n,
+        expect,
+    );
+    // `seed_rust`'s loop body, `h` captured.
+    let seed = move |y: f64, t: f64| y + h * y * y * (t + y).cos();
+    add_native2(&mut s, "rust_native", seed, &y, &t, &size, n, expect);
     if slow {
         let k = Engine::new().map(&[SEED], &SEED_VARS).unwrap();
         let (y2, t2, mut out) = (y.clone(), t.clone(), vec![0.0; n]);
@@ -936,6 +1137,23 @@ pub fn grid(rows: usize, cols: usize) -> Story {
             if check { abs_sum(&out) } else { 0.0 }
         }),
     );
+    let (mut out, level) = (vec![0.0; n], Level::detect());
+    s.add(
+        "rust_native",
+        Kind::Rust,
+        &size,
+        n,
+        expect,
+        Box::new(move |check| {
+            native::grid2(
+                level,
+                |i, j| 100000.0 * i + 1000.0 * j,
+                black_box(cols),
+                &mut out,
+            );
+            if check { abs_sum(&out) } else { 0.0 }
+        }),
+    );
     s.add_peers(IMAGE, &["i", "j"], |s, peer, mut p| {
         let mut out = vec![0.0; n];
         s.add(
@@ -1036,4 +1254,433 @@ pub fn parallel(n: usize) -> Story {
             .to_string(),
     );
     s
+}
+
+/// A one-input map story: exprjit per width, the interpreter when `slow`,
+/// hand-written Rust (`rust`) and the same loop for this CPU
+/// (`rust_native`). `f` is `text` written in Rust, same operation order.
+#[allow(clippy::too_many_arguments)]
+fn map_story(
+    id: &'static str,
+    title: String,
+    text: &str,
+    var: &str,
+    f: impl Fn(f64) -> f64 + Copy + 'static,
+    x: Vec<f64>,
+    slow: bool,
+) -> Story {
+    let mut s = Story::new(id, title, "element", "rust");
+    let n = x.len();
+    let size = size_label(n);
+    let x = Rc::new(x);
+    let expect = abs_sum(&x.iter().map(|&v| f(v)).collect::<Vec<_>>());
+    add_width_maps(
+        &mut s,
+        true,
+        text,
+        &[var],
+        std::slice::from_ref(&x),
+        &[],
+        &size,
+        n,
+        expect,
+    );
+    let (x2, mut out) = (x.clone(), vec![0.0; n]);
+    s.add(
+        "rust",
+        Kind::Rust,
+        &size,
+        n,
+        expect,
+        Box::new(move |check| {
+            for (o, &v) in out.iter_mut().zip(black_box(&x2[..])) {
+                *o = f(v);
+            }
+            if check { abs_sum(&out) } else { 0.0 }
+        }),
+    );
+    add_native1(&mut s, f, &x, &size, n, expect);
+    if slow {
+        let k = Engine::new().map(&[text], &[var]).unwrap();
+        let (x2, mut out) = (x.clone(), vec![0.0; n]);
+        s.add(
+            "interpreter",
+            Kind::Interp,
+            &size,
+            n,
+            expect,
+            Box::new(move |check| {
+                k.run_reference(&[Input::from(black_box(&x2[..]))], &mut [&mut out])
+                    .unwrap();
+                if check { abs_sum(&out) } else { 0.0 }
+            }),
+        );
+    }
+    s
+}
+
+/// Issue 16's rational formula.
+pub const RATIONAL: &str = "((0.3*x + 1.2)*x - 0.7)*x/(1 + x*x)";
+
+/// [`RATIONAL`] over `n` elements, x in [-2, 2]: arithmetic and one
+/// division, no function call (the formula `-C target-cpu=native` helps
+/// most).
+pub fn map_rational(n: usize, slow: bool) -> Story {
+    map_story(
+        "map_rational",
+        format!("`out = {RATIONAL}` over an array, x in [-2, 2]"),
+        RATIONAL,
+        "x",
+        |x| ((0.3 * x + 1.2) * x - 0.7) * x / (1.0 + x * x),
+        linspace(n, -2.0, 2.0),
+        slow,
+    )
+}
+
+/// The spherical Bessel function j6 in closed form (the README's
+/// cancellation example).
+pub const J6: &str = "-((z^6-210*z^4+4725*z^2-10395)*sin(z)+(21*z^5-1260*z^3+10395*z)*cos(z))/z^7";
+
+/// [`J6`] written in Rust, same operation order (`z^k` as the products the
+/// rewrite makes of it would differ in the last bits; the checksum is
+/// compared loosely).
+#[inline(always)]
+pub fn j6_rust(z: f64) -> f64 {
+    let z2 = z * z;
+    let z3 = z2 * z;
+    let z4 = z2 * z2;
+    let z5 = z4 * z;
+    let z6 = z3 * z3;
+    let z7 = z6 * z;
+    -((z6 - 210.0 * z4 + 4725.0 * z2 - 10395.0) * z.sin()
+        + (21.0 * z5 - 1260.0 * z3 + 10395.0 * z) * z.cos())
+        / z7
+}
+
+/// [`J6`] over `n` elements, z in [0.5, 17]: two calls (`sin`, `cos`) and
+/// a polynomial per element.
+pub fn map_j6(n: usize, slow: bool) -> Story {
+    map_story(
+        "map_j6",
+        format!("`out = {J6}` over an array, z in [0.5, 17]"),
+        J6,
+        "z",
+        j6_rust,
+        linspace(n, 0.5, 17.0),
+        slow,
+    )
+}
+
+/// The 17 expressions of ExprTk's `exprtk_benchmark.cpp`
+/// (github.com/ArashPartow/exprtk), as ExprTk writes them.
+pub const EXPRTK: [&str; 17] = [
+    "(y + x)",
+    "2 * (y + x)",
+    "(2 * y + 2 * x)",
+    "((1.23 * x^2) / y) - 123.123",
+    "(y + x / y) * (x - y / x)",
+    "x / ((x + y) + (x - y)) / y",
+    "1 - ((x * y) + (y / x)) - 3",
+    "(5.5 + x) + (2 * x - 2 / 3 * y) * (x / 3 + y / 4) + (y + 7.7)",
+    "1.1x^1 + 2.2y^2 - 3.3x^3 + 4.4y^15 - 5.5x^23 + 6.6y^55",
+    "sin(2 * x) + cos(pi / y)",
+    "1 - sin(2 * x) + cos(pi / y)",
+    "sqrt(111.111 - sin(2 * x) + cos(pi / y) / 333.333)",
+    "(x^2 / sin(2 * pi / y)) - x / 2",
+    "x + (cos(y - sin(2 / x * pi)) - sin(x - cos(2 * y / pi))) - y",
+    "clamp(-1.0, sin(2 * pi * x) + cos(y / 2 * pi), +1.0)",
+    "max(3.33, min(sqrt(1 - sin(2 * x) + cos(pi / y) / 3), 1.11))",
+    "if((y + (x * 2.2)) <= (x + y + 1.1), x - y, x * y) + 2 * pi / x",
+];
+
+/// ExprTk's expression `i` in exprjit's language, and what was changed.
+/// Two need a rewrite: ExprTk reads `1.1x` as `1.1*x` (exprjit asks for
+/// the `*`), and its `clamp(lo, v, hi)` is exprjit's `clamp(v, lo, hi)`.
+pub fn exprtk_in_exprjit(i: usize) -> (&'static str, Option<&'static str>) {
+    match i {
+        8 => (
+            "1.1*x^1 + 2.2*y^2 - 3.3*x^3 + 4.4*y^15 - 5.5*x^23 + 6.6*y^55",
+            Some("implicit products `1.1x` written `1.1*x`"),
+        ),
+        14 => (
+            "clamp(sin(2 * pi * x) + cos(y / 2 * pi), -1.0, +1.0)",
+            Some("ExprTk's `clamp(lo, v, hi)` is exprjit's `clamp(v, lo, hi)`"),
+        ),
+        _ => (EXPRTK[i], None),
+    }
+}
+
+/// ExprTk's step of the sweep (`global_delta`).
+pub const EXPRTK_DELTA: f64 = 0.0111;
+
+/// ExprTk's sweep of one variable: from -100 while `<= 100`, adding
+/// `delta` each time (the same accumulated additions as its
+/// `for (x = lo; x <= hi; x += delta)`).
+pub fn exprtk_sweep(delta: f64) -> Vec<f64> {
+    let mut v = Vec::new();
+    let mut x = -100.0f64;
+    while x <= 100.0 {
+        v.push(x);
+        x += delta;
+    }
+    v
+}
+
+/// `f` at every point of ExprTk's sweep, flattened (x outer): the map
+/// form's inputs.
+fn exprtk_grid(sweep: &[f64]) -> (Vec<f64>, Vec<f64>) {
+    let n = sweep.len();
+    let mut xs = Vec::with_capacity(n * n);
+    let mut ys = Vec::with_capacity(n * n);
+    for &x in sweep {
+        for &y in sweep {
+            xs.push(x);
+            ys.push(y);
+        }
+    }
+    (xs, ys)
+}
+
+/// ExprTk's `native` functions (its `func00`..`func16`), in Rust.
+// `e15` is ExprTk's `max(3.33, min(.., 1.11))`: always 3.33, kept as ExprTk
+// wrote it.
+#[allow(clippy::min_max)]
+mod exprtk_rust {
+    use std::f64::consts::PI;
+
+    macro_rules! f {
+        ($($name:ident($x:ident, $y:ident) $body:expr;)*) => {
+            $(#[inline(always)] pub fn $name($x: f64, $y: f64) -> f64 { $body })*
+        };
+    }
+    #[inline(always)]
+    fn clamp(l: f64, v: f64, u: f64) -> f64 {
+        if v < l {
+            l
+        } else if v > u {
+            u
+        } else {
+            v
+        }
+    }
+    f! {
+        e00(x, y) y + x;
+        e01(x, y) 2.0 * (y + x);
+        e02(x, y) 2.0 * y + 2.0 * x;
+        e03(x, y) (1.23 * (x * x)) / y - 123.123;
+        e04(x, y) (y + x / y) * (x - y / x);
+        e05(x, y) x / ((x + y) + (x - y)) / y;
+        e06(x, y) 1.0 - ((x * y) + (y / x)) - 3.0;
+        e07(x, y) (5.5 + x) + (2.0 * x - 2.0 / 3.0 * y) * (x / 3.0 + y / 4.0) + (y + 7.7);
+        e08(x, y) 1.1 * x.powi(1) + 2.2 * y.powi(2) - 3.3 * x.powi(3) + 4.4 * y.powi(15)
+            - 5.5 * x.powi(23) + 6.6 * y.powi(55);
+        e09(x, y) (2.0 * x).sin() + (PI / y).cos();
+        e10(x, y) 1.0 - (2.0 * x).sin() + (PI / y).cos();
+        e11(x, y) (111.111 - (2.0 * x).sin() + (PI / y).cos() / 333.333).sqrt();
+        e12(x, y) (x * x) / (2.0 * PI / y).sin() - x / 2.0;
+        e13(x, y) x + ((y - (2.0 / x * PI).sin()).cos() - (x - (2.0 * y / PI).cos()).sin()) - y;
+        e14(x, y) clamp(-1.0, (2.0 * PI * x).sin() + (y / 2.0 * PI).cos(), 1.0);
+        e15(x, y) 3.33f64.max(((1.0 - (2.0 * x).sin() + (PI / y).cos() / 3.0).sqrt()).min(1.11));
+        e16(x, y) (if y + x * 2.2 <= x + y + 1.1 { x - y } else { x * y }) + 2.0 * PI / x;
+    }
+}
+
+/// The ExprTk story: its 17 benchmark expressions over its sweep of x and
+/// y in [-100, 100] with step `delta` (ExprTk's own is
+/// [`EXPRTK_DELTA`]), one size label per expression (`e00`..`e16`).
+/// Rows: `jit_call` (`Compiled::call` in ExprTk's double loop, the sum of
+/// |f| as its `total`), `rust` (ExprTk's `native` functions in the same
+/// loop, the baseline), `jit` and `jit_f64x2` (a map over the sweep's
+/// points, flattened), `rust_map` and `rust_native` (the native functions
+/// in a loop over the same arrays, baseline and for this CPU), and as a
+/// grid (`Engine::grid` over i, j with x = -100 + i*delta, y = -100 +
+/// j*delta: `jit_grid`; the same by hand: `rust_grid`, `rust_grid_native`).
+pub fn exprtk(delta: f64) -> Story {
+    let sweep = Rc::new(exprtk_sweep(delta));
+    let (xs, ys) = exprtk_grid(&sweep);
+    let per = xs.len();
+    let mut s = Story::new(
+        "exprtk",
+        format!(
+            "ExprTk's benchmark (`exprtk_benchmark.cpp`): its 17 expressions over x, y in [-100, 100] with step {delta} ({} × {} = {per} points; ExprTk's own step is {EXPRTK_DELTA}), size `eNN` = expression NN",
+            sweep.len(),
+            sweep.len()
+        ),
+        "point",
+        "rust",
+    );
+    let (xs, ys) = (Rc::new(xs), Rc::new(ys));
+    macro_rules! each {
+        ($($i:literal $f:ident),*) => {
+            $(exprtk_one(&mut s, $i, exprtk_rust::$f, delta, &sweep, &xs, &ys);)*
+        };
+    }
+    each!(0 e00, 1 e01, 2 e02, 3 e03, 4 e04, 5 e05, 6 e06, 7 e07, 8 e08, 9 e09,
+        10 e10, 11 e11, 12 e12, 13 e13, 14 e14, 15 e15, 16 e16);
+    for i in 0..EXPRTK.len() {
+        if let (text, Some(why)) = exprtk_in_exprjit(i) {
+            s.notes
+                .push(format!("e{i:02} is given to exprjit as `{text}`: {why}"));
+        }
+    }
+    s.skipped.push(
+        "muParser: skipped (libmuparser-dev not installed; the story has no muParser shim)"
+            .to_string(),
+    );
+    s
+}
+
+/// `text` with the variables x and y replaced by the grid's points
+/// `gx0 + i*gdx` and `gx0 + j*gdx` (whole identifiers only: `max` keeps its
+/// `x`).
+pub fn exprtk_grid_text(text: &str) -> String {
+    let mut out = String::new();
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        match word.as_str() {
+            "x" => out.push_str("(gx0 + i*gdx)"),
+            "y" => out.push_str("(gx0 + j*gdx)"),
+            w => out.push_str(w),
+        }
+        word.clear();
+    };
+    for ch in text.chars() {
+        if ch.is_ascii_alphanumeric() || ch == '_' || (ch == '.' && !word.is_empty()) {
+            word.push(ch);
+        } else {
+            flush(&mut word, &mut out);
+            out.push(ch);
+        }
+    }
+    flush(&mut word, &mut out);
+    out
+}
+
+#[allow(clippy::too_many_arguments)]
+fn exprtk_one(
+    s: &mut Story,
+    i: usize,
+    f: impl Fn(f64, f64) -> f64 + Copy + 'static,
+    delta: f64,
+    sweep: &Rc<Vec<f64>>,
+    xs: &Rc<Vec<f64>>,
+    ys: &Rc<Vec<f64>>,
+) {
+    let size = format!("e{i:02}");
+    let per = xs.len();
+    let text = exprtk_in_exprjit(i).0;
+    let expect = native::sweep(Level::Baseline, f, sweep, sweep);
+    let c = Engine::new()
+        .parse(text)
+        .and_then(|e| e.compile(&["x", "y"]));
+    match c {
+        Ok(c) => {
+            let sw = sweep.clone();
+            s.add(
+                "jit_call",
+                Kind::Jit,
+                &size,
+                per,
+                expect,
+                Box::new(move |_| {
+                    let mut total = 0.0;
+                    for &x in black_box(&sw[..]) {
+                        for &y in &sw[..] {
+                            total += c.call(&[x, y]).unwrap().abs();
+                        }
+                    }
+                    total
+                }),
+            );
+        }
+        Err(e) => s
+            .skipped
+            .push(format!("e{i:02}: exprjit cannot compile `{text}`: {e}")),
+    }
+    let sw = sweep.clone();
+    s.add(
+        "rust",
+        Kind::Rust,
+        &size,
+        per,
+        expect,
+        Box::new(move |_| native::sweep(Level::Baseline, f, black_box(&sw[..]), &sw[..])),
+    );
+    for (name, width) in [("jit", Width::Auto), ("jit_f64x2", Width::F64x2)] {
+        match Engine::new().with_width(width).map(&[text], &["x", "y"]) {
+            Ok(k) => s.add(
+                name,
+                Kind::Jit,
+                &size,
+                per,
+                expect,
+                map_run(k, vec![xs.clone(), ys.clone()], Vec::new(), per),
+            ),
+            Err(e) => s
+                .skipped
+                .push(format!("e{i:02}: exprjit cannot map `{text}`: {e}")),
+        }
+    }
+    let (a, b, mut out) = (xs.clone(), ys.clone(), vec![0.0; per]);
+    s.add(
+        "rust_map",
+        Kind::Rust,
+        &size,
+        per,
+        expect,
+        Box::new(move |check| {
+            native::map2(Level::Baseline, f, black_box(&a[..]), &b[..], &mut out);
+            if check { abs_sum(&out) } else { 0.0 }
+        }),
+    );
+    add_native2(s, "rust_native", f, xs, ys, &size, per, expect);
+
+    // As a grid: point (i, j) is x = -100 + i*delta, y = -100 + j*delta
+    // (computed, not accumulated as in the sweep, so its checksum is its
+    // own, from the hand-written grid).
+    let m = sweep.len();
+    let at = move |i: f64, j: f64| f(-100.0 + i * delta, -100.0 + j * delta);
+    let grid_expect = {
+        let mut out = vec![0.0; m * m];
+        native::grid2(Level::Baseline, at, m, &mut out);
+        abs_sum(&out)
+    };
+    let gtext = exprtk_grid_text(text);
+    match Engine::new().grid(&gtext, 2, &["gx0", "gdx"]) {
+        Ok(k) => {
+            let k = k.with_parallel(Parallel::serial());
+            let mut out = vec![0.0; m * m];
+            s.add(
+                "jit_grid",
+                Kind::Jit,
+                &size,
+                m * m,
+                grid_expect,
+                Box::new(move |check| {
+                    k.run2(black_box(m), m, &[-100.0, delta], &mut out).unwrap();
+                    if check { abs_sum(&out) } else { 0.0 }
+                }),
+            );
+        }
+        Err(e) => s
+            .skipped
+            .push(format!("e{i:02}: exprjit cannot grid `{gtext}`: {e}")),
+    }
+    for (name, level) in [
+        ("rust_grid", Level::Baseline),
+        ("rust_grid_native", Level::detect()),
+    ] {
+        let mut out = vec![0.0; m * m];
+        s.add(
+            name,
+            Kind::Rust,
+            &size,
+            m * m,
+            grid_expect,
+            Box::new(move |check| {
+                native::grid2(level, at, black_box(m), &mut out);
+                if check { abs_sum(&out) } else { 0.0 }
+            }),
+        );
+    }
 }
