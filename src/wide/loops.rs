@@ -23,114 +23,94 @@ pub(crate) enum Src {
     Splat(f64),
 }
 
-/// `d[i] = f(a[i])` for `nv` vectors.
+/// `d[i] = body(x = a[i])` for `nv` vectors of lanes `w`, the body
+/// expanded in the loop (a closure would be a function of its own, compiled
+/// without the width's features unless inlined, which rustc does not
+/// promise).
 ///
-/// # Safety
-///
-/// `a` readable and `d` writable for `nv * W::LANES` f64s (they may be the
-/// same array).
-#[inline(always)]
-unsafe fn map1<W: Wide>(
-    mut w: W,
-    a: *const f64,
-    d: *mut f64,
-    nv: usize,
-    f: impl Fn(&mut W, W::F) -> W::F,
-) {
-    for i in 0..nv {
-        let at = i * W::LANES;
-        // SAFETY: `at + LANES <= nv * LANES`, inside both arrays.
-        unsafe {
-            let x = w.load(a.add(at));
-            let r = f(&mut w, x);
-            w.store(d.add(at), r);
+/// The expansion dereferences raw pointers: the caller guarantees `a`
+/// readable and `d` writable for `nv * LANES` f64s (they may be the same).
+macro_rules! each1 {
+    ($w:ident, $a:expr, $d:expr, $nv:expr, |$x:ident| $body:expr) => {{
+        let (a, d, nv): (*const f64, *mut f64, usize) = ($a, $d, $nv);
+        for i in 0..nv {
+            let at = i * W::LANES;
+            // SAFETY: `at + LANES <= nv * LANES`, inside both arrays (the
+            // caller's guarantee).
+            let $x = unsafe { $w.load(a.add(at)) };
+            let r = $body;
+            // SAFETY: as above.
+            unsafe { $w.store(d.add(at), r) };
         }
-    }
+    }};
 }
 
-/// `d[i] = f(a[i], b[i])`, an operand broadcast or not.
-///
-/// # Safety
-///
-/// As [`map1`], for every `Src::Ptr` operand.
-#[inline(always)]
-unsafe fn map2<W: Wide>(
-    mut w: W,
-    a: Src,
-    b: Src,
-    d: *mut f64,
-    nv: usize,
-    f: impl Fn(&mut W, W::F, W::F) -> W::F,
-) {
-    match (a, b) {
-        (Src::Ptr(a), Src::Ptr(b)) => {
-            for i in 0..nv {
-                let at = i * W::LANES;
-                // SAFETY: `at + LANES <= nv * LANES`, inside every array.
-                unsafe {
-                    let (x, y) = (w.load(a.add(at)), w.load(b.add(at)));
-                    let r = f(&mut w, x, y);
-                    w.store(d.add(at), r);
+/// `d[i] = body(x = a[i], y = b[i])`, either operand possibly broadcast
+/// (`Src::Splat`); as [`each1`] for every array operand.
+macro_rules! each2 {
+    ($w:ident, $a:expr, $b:expr, $d:expr, $nv:expr, |$x:ident, $y:ident| $body:expr) => {{
+        let (a, b, d, nv): (Src, Src, *mut f64, usize) = ($a, $b, $d, $nv);
+        match (a, b) {
+            (Src::Ptr(a), Src::Ptr(b)) => {
+                for i in 0..nv {
+                    let at = i * W::LANES;
+                    // SAFETY: `at + LANES <= nv * LANES`, inside every array
+                    // (the caller's guarantee).
+                    let ($x, $y) = unsafe { ($w.load(a.add(at)), $w.load(b.add(at))) };
+                    let r = $body;
+                    // SAFETY: as above.
+                    unsafe { $w.store(d.add(at), r) };
+                }
+            }
+            (Src::Ptr(a), Src::Splat(b)) => {
+                let $y = $w.f(b);
+                for i in 0..nv {
+                    let at = i * W::LANES;
+                    // SAFETY: as above.
+                    let $x = unsafe { $w.load(a.add(at)) };
+                    let r = $body;
+                    // SAFETY: as above.
+                    unsafe { $w.store(d.add(at), r) };
+                }
+            }
+            (Src::Splat(a), Src::Ptr(b)) => {
+                let $x = $w.f(a);
+                for i in 0..nv {
+                    let at = i * W::LANES;
+                    // SAFETY: as above.
+                    let $y = unsafe { $w.load(b.add(at)) };
+                    let r = $body;
+                    // SAFETY: as above.
+                    unsafe { $w.store(d.add(at), r) };
+                }
+            }
+            (Src::Splat(a), Src::Splat(b)) => {
+                let ($x, $y) = ($w.f(a), $w.f(b));
+                let r = $body;
+                for i in 0..nv {
+                    // SAFETY: as above.
+                    unsafe { $w.store(d.add(i * W::LANES), r) };
                 }
             }
         }
-        (Src::Ptr(a), Src::Splat(b)) => {
-            let y = w.f(b);
-            for i in 0..nv {
-                let at = i * W::LANES;
-                // SAFETY: as above.
-                unsafe {
-                    let x = w.load(a.add(at));
-                    let r = f(&mut w, x, y);
-                    w.store(d.add(at), r);
-                }
-            }
-        }
-        (Src::Splat(a), Src::Ptr(b)) => {
-            let x = w.f(a);
-            for i in 0..nv {
-                let at = i * W::LANES;
-                // SAFETY: as above.
-                unsafe {
-                    let y = w.load(b.add(at));
-                    let r = f(&mut w, x, y);
-                    w.store(d.add(at), r);
-                }
-            }
-        }
-        (Src::Splat(a), Src::Splat(b)) => {
-            let (x, y) = (w.f(a), w.f(b));
-            let r = f(&mut w, x, y);
-            for i in 0..nv {
-                // SAFETY: as above.
-                unsafe { w.store(d.add(i * W::LANES), r) };
-            }
-        }
-    }
+    }};
 }
 
-/// `d[i] = f(a[i], b[i], c[i])`.
-///
-/// # Safety
-///
-/// As [`map1`], for all three operands.
-#[inline(always)]
-unsafe fn map3<W: Wide>(
-    mut w: W,
-    [a, b, c]: [*const f64; 3],
-    d: *mut f64,
-    nv: usize,
-    f: impl Fn(&mut W, W::F, W::F, W::F) -> W::F,
-) {
-    for i in 0..nv {
-        let at = i * W::LANES;
-        // SAFETY: `at + LANES <= nv * LANES`, inside every array.
-        unsafe {
-            let (x, y, z) = (w.load(a.add(at)), w.load(b.add(at)), w.load(c.add(at)));
-            let r = f(&mut w, x, y, z);
-            w.store(d.add(at), r);
+/// `d[i] = body(x = a[i], y = b[i], z = c[i])`; as [`each1`] for all three.
+macro_rules! each3 {
+    ($w:ident, $ops:expr, $d:expr, $nv:expr, |$x:ident, $y:ident, $z:ident| $body:expr) => {{
+        let ([a, b, c], d, nv): ([*const f64; 3], *mut f64, usize) = ($ops, $d, $nv);
+        for i in 0..nv {
+            let at = i * W::LANES;
+            // SAFETY: `at + LANES <= nv * LANES`, inside every array (the
+            // caller's guarantee).
+            let loaded = unsafe { ($w.load(a.add(at)), $w.load(b.add(at)), $w.load(c.add(at))) };
+            let ($x, $y, $z) = loaded;
+            let r = $body;
+            // SAFETY: as above.
+            unsafe { $w.store(d.add(at), r) };
         }
-    }
+    }};
 }
 
 /// 1.0 where `m` holds, else 0.0 (`ops::truth`).
@@ -183,24 +163,21 @@ fn nonzero<W: Wide>(w: &mut W, a: W::F) -> W::M {
 ///
 /// # Safety
 ///
-/// As [`map1`].
+/// As [`each1`].
 #[inline(always)]
-unsafe fn unary<W: Wide>(w: W, op: UnaryOp, a: *const f64, d: *mut f64, nv: usize) {
-    // SAFETY: (each arm) the caller's guarantee, passed on.
-    unsafe {
-        match op {
-            UnaryOp::Neg => map1(w, a, d, nv, |w, x| w.neg(x)),
-            UnaryOp::Not => map1(w, a, d, nv, |w, x| {
-                let zero = w.f(0.0);
-                let m = w.eq(x, zero);
-                truth(w, m)
-            }),
-            UnaryOp::Abs => map1(w, a, d, nv, |w, x| w.abs(x)),
-            UnaryOp::Sqrt => map1(w, a, d, nv, |w, x| w.sqrt(x)),
-            UnaryOp::Floor => map1(w, a, d, nv, |w, x| w.floor(x)),
-            UnaryOp::Ceil => map1(w, a, d, nv, |w, x| w.ceil(x)),
-            UnaryOp::Trunc => map1(w, a, d, nv, |w, x| w.trunc(x)),
-        }
+unsafe fn unary<W: Wide>(mut w: W, op: UnaryOp, a: *const f64, d: *mut f64, nv: usize) {
+    match op {
+        UnaryOp::Neg => each1!(w, a, d, nv, |x| w.neg(x)),
+        UnaryOp::Not => each1!(w, a, d, nv, |x| {
+            let zero = w.f(0.0);
+            let m = w.eq(x, zero);
+            truth(&mut w, m)
+        }),
+        UnaryOp::Abs => each1!(w, a, d, nv, |x| w.abs(x)),
+        UnaryOp::Sqrt => each1!(w, a, d, nv, |x| w.sqrt(x)),
+        UnaryOp::Floor => each1!(w, a, d, nv, |x| w.floor(x)),
+        UnaryOp::Ceil => each1!(w, a, d, nv, |x| w.ceil(x)),
+        UnaryOp::Trunc => each1!(w, a, d, nv, |x| w.trunc(x)),
     }
 }
 
@@ -208,53 +185,39 @@ unsafe fn unary<W: Wide>(w: W, op: UnaryOp, a: *const f64, d: *mut f64, nv: usiz
 ///
 /// # Safety
 ///
-/// As [`map2`].
+/// As [`each2`].
 #[inline(always)]
-unsafe fn binary<W: Wide>(w: W, op: BinaryOp, a: Src, b: Src, d: *mut f64, nv: usize) {
-    // SAFETY: (each arm) the caller's guarantee, passed on.
-    unsafe {
-        match op {
-            BinaryOp::Add => map2(w, a, b, d, nv, |w, x, y| w.add(x, y)),
-            BinaryOp::Sub => map2(w, a, b, d, nv, |w, x, y| w.sub(x, y)),
-            BinaryOp::Mul => map2(w, a, b, d, nv, |w, x, y| w.mul(x, y)),
-            BinaryOp::Div => map2(w, a, b, d, nv, |w, x, y| w.div(x, y)),
-            BinaryOp::Lt => map2(w, a, b, d, nv, |w, x, y| {
-                let m = w.lt(x, y);
-                truth(w, m)
-            }),
-            BinaryOp::Le => map2(w, a, b, d, nv, |w, x, y| {
-                let m = w.le(x, y);
-                truth(w, m)
-            }),
-            BinaryOp::Gt => map2(w, a, b, d, nv, |w, x, y| {
-                let m = w.lt(y, x);
-                truth(w, m)
-            }),
-            BinaryOp::Ge => map2(w, a, b, d, nv, |w, x, y| {
-                let m = w.le(y, x);
-                truth(w, m)
-            }),
-            BinaryOp::Eq => map2(w, a, b, d, nv, |w, x, y| {
-                let m = w.eq(x, y);
-                truth(w, m)
-            }),
-            BinaryOp::Ne => map2(w, a, b, d, nv, |w, x, y| {
-                let m = w.ne(x, y);
-                truth(w, m)
-            }),
-            BinaryOp::And => map2(w, a, b, d, nv, |w, x, y| {
-                let (p, q) = (nonzero(w, x), nonzero(w, y));
-                let m = w.and(p, q);
-                truth(w, m)
-            }),
-            BinaryOp::Or => map2(w, a, b, d, nv, |w, x, y| {
-                let (p, q) = (nonzero(w, x), nonzero(w, y));
-                let m = w.or(p, q);
-                truth(w, m)
-            }),
-            BinaryOp::Min => map2(w, a, b, d, nv, |w, x, y| fmin(w, x, y)),
-            BinaryOp::Max => map2(w, a, b, d, nv, |w, x, y| fmax(w, x, y)),
-        }
+unsafe fn binary<W: Wide>(mut w: W, op: BinaryOp, a: Src, b: Src, d: *mut f64, nv: usize) {
+    /// The comparison `m` as 1.0 or 0.0.
+    macro_rules! compare {
+        (|$x:ident, $y:ident| $m:expr) => {
+            each2!(w, a, b, d, nv, |$x, $y| {
+                let m = $m;
+                truth(&mut w, m)
+            })
+        };
+    }
+    match op {
+        BinaryOp::Add => each2!(w, a, b, d, nv, |x, y| w.add(x, y)),
+        BinaryOp::Sub => each2!(w, a, b, d, nv, |x, y| w.sub(x, y)),
+        BinaryOp::Mul => each2!(w, a, b, d, nv, |x, y| w.mul(x, y)),
+        BinaryOp::Div => each2!(w, a, b, d, nv, |x, y| w.div(x, y)),
+        BinaryOp::Lt => compare!(|x, y| w.lt(x, y)),
+        BinaryOp::Le => compare!(|x, y| w.le(x, y)),
+        BinaryOp::Gt => compare!(|x, y| w.lt(y, x)),
+        BinaryOp::Ge => compare!(|x, y| w.le(y, x)),
+        BinaryOp::Eq => compare!(|x, y| w.eq(x, y)),
+        BinaryOp::Ne => compare!(|x, y| w.ne(x, y)),
+        BinaryOp::And => compare!(|x, y| {
+            let (p, q) = (nonzero(&mut w, x), nonzero(&mut w, y));
+            w.and(p, q)
+        }),
+        BinaryOp::Or => compare!(|x, y| {
+            let (p, q) = (nonzero(&mut w, x), nonzero(&mut w, y));
+            w.or(p, q)
+        }),
+        BinaryOp::Min => each2!(w, a, b, d, nv, |x, y| fmin(&mut w, x, y)),
+        BinaryOp::Max => each2!(w, a, b, d, nv, |x, y| fmax(&mut w, x, y)),
     }
 }
 
@@ -262,78 +225,23 @@ unsafe fn binary<W: Wide>(w: W, op: BinaryOp, a: Src, b: Src, d: *mut f64, nv: u
 ///
 /// # Safety
 ///
-/// As [`map3`].
+/// As [`each3`].
 #[inline(always)]
-unsafe fn select<W: Wide>(w: W, ops: [*const f64; 3], d: *mut f64, nv: usize) {
-    // SAFETY: the caller's guarantee, passed on.
-    unsafe {
-        map3(w, ops, d, nv, |w, c, x, y| {
-            let m = nonzero(w, c);
-            w.select(m, x, y)
-        })
-    }
+unsafe fn select<W: Wide>(mut w: W, ops: [*const f64; 3], d: *mut f64, nv: usize) {
+    each3!(w, ops, d, nv, |c, x, y| {
+        let m = nonzero(&mut w, c);
+        w.select(m, x, y)
+    })
 }
 
 /// `fma(a, b, c)` step.
 ///
 /// # Safety
 ///
-/// As [`map3`].
+/// As [`each3`].
 #[inline(always)]
-unsafe fn fma<W: Wide>(w: W, ops: [*const f64; 3], d: *mut f64, nv: usize) {
-    // SAFETY: the caller's guarantee, passed on.
-    unsafe { map3(w, ops, d, nv, |w, x, y, z| w.fma(x, y, z)) }
-}
-
-/// `d[i] = $alg(a[i])` for `nv` vectors, the algorithm called directly
-/// in the loop (a function item passed as a closure would be called
-/// through a shim compiled without the width's features).
-macro_rules! lanes1 {
-    ($w:ident, $a:ident, $d:ident, $nv:ident, $alg:path) => {
-        for i in 0..$nv {
-            let at = i * W::LANES;
-            // SAFETY: `at + LANES <= nv * LANES`, inside both arrays (the
-            // caller's guarantee).
-            unsafe {
-                let x = $w.load($a.add(at));
-                let r = $alg(&mut $w, x);
-                $w.store($d.add(at), r);
-            }
-        }
-    };
-}
-
-/// `d[i] = $alg(a[i], b[i])`, either operand possibly broadcast.
-macro_rules! lanes2 {
-    ($w:ident, $a:ident, $b:ident, $d:ident, $nv:ident, $alg:path) => {
-        let load = |w: W, s: Src, at: usize| -> Option<W::F> {
-            match s {
-                // SAFETY: as in `lanes1`.
-                Src::Ptr(p) => Some(unsafe { w.load(p.add(at)) }),
-                Src::Splat(_) => None,
-            }
-        };
-        let (xs, ys) = match ($a, $b) {
-            (Src::Splat(x), Src::Splat(y)) => (Some($w.f(x)), Some($w.f(y))),
-            (Src::Splat(x), _) => (Some($w.f(x)), None),
-            (_, Src::Splat(y)) => (None, Some($w.f(y))),
-            _ => (None, None),
-        };
-        for i in 0..$nv {
-            let at = i * W::LANES;
-            let x = match xs {
-                Some(x) => x,
-                None => load($w, $a, at).expect("an array operand"),
-            };
-            let y = match ys {
-                Some(y) => y,
-                None => load($w, $b, at).expect("an array operand"),
-            };
-            let r = $alg(&mut $w, x, y);
-            // SAFETY: as in `lanes1`.
-            unsafe { $w.store($d.add(at), r) };
-        }
-    };
+unsafe fn fma<W: Wide>(mut w: W, ops: [*const f64; 3], d: *mut f64, nv: usize) {
+    each3!(w, ops, d, nv, |x, y, z| w.fma(x, y, z))
 }
 
 /// A library function's inline form, on arrays. Returns false for a
@@ -341,7 +249,7 @@ macro_rules! lanes2 {
 ///
 /// # Safety
 ///
-/// As [`map2`]; `args` holds the function's arity of operands.
+/// As [`each2`]; `args` holds the function's arity of operands.
 #[inline(always)]
 unsafe fn math<W: Wide>(mut w: W, f: MathFn, args: &[Src], d: *mut f64, nv: usize) -> bool {
     let a = args[0];
@@ -349,66 +257,66 @@ unsafe fn math<W: Wide>(mut w: W, f: MathFn, args: &[Src], d: *mut f64, nv: usiz
         match f {
             MathFn::Atan2 => {
                 let b = args[1];
-                lanes2!(w, a, b, d, nv, atan::atan2);
+                each2!(w, a, b, d, nv, |x, y| atan::atan2(&mut w, x, y));
             }
             MathFn::Pow => {
                 let b = args[1];
-                lanes2!(w, a, b, d, nv, pow::pow);
+                each2!(w, a, b, d, nv, |x, y| pow::pow(&mut w, x, y));
             }
             _ => {
                 // One operand, which varies (else the call would be hoisted).
                 let Src::Ptr(p) = a else { return false };
                 match f {
                     MathFn::Sin => {
-                        lanes1!(w, p, d, nv, trig::sin);
+                        each1!(w, p, d, nv, |x| trig::sin(&mut w, x));
                     }
                     MathFn::Cos => {
-                        lanes1!(w, p, d, nv, trig::cos);
+                        each1!(w, p, d, nv, |x| trig::cos(&mut w, x));
                     }
                     MathFn::Tan => {
-                        lanes1!(w, p, d, nv, trig::tan);
+                        each1!(w, p, d, nv, |x| trig::tan(&mut w, x));
                     }
                     MathFn::Asin => {
-                        lanes1!(w, p, d, nv, asin::asin);
+                        each1!(w, p, d, nv, |x| asin::asin(&mut w, x));
                     }
                     MathFn::Acos => {
-                        lanes1!(w, p, d, nv, asin::acos);
+                        each1!(w, p, d, nv, |x| asin::acos(&mut w, x));
                     }
                     MathFn::Atan => {
-                        lanes1!(w, p, d, nv, atan::atan);
+                        each1!(w, p, d, nv, |x| atan::atan(&mut w, x));
                     }
                     MathFn::Sinh => {
-                        lanes1!(w, p, d, nv, exp::sinh);
+                        each1!(w, p, d, nv, |x| exp::sinh(&mut w, x));
                     }
                     MathFn::Cosh => {
-                        lanes1!(w, p, d, nv, exp::cosh);
+                        each1!(w, p, d, nv, |x| exp::cosh(&mut w, x));
                     }
                     MathFn::Tanh => {
-                        lanes1!(w, p, d, nv, exp::tanh);
+                        each1!(w, p, d, nv, |x| exp::tanh(&mut w, x));
                     }
                     MathFn::Exp => {
-                        lanes1!(w, p, d, nv, exp::exp);
+                        each1!(w, p, d, nv, |x| exp::exp(&mut w, x));
                     }
                     MathFn::Exp2 => {
-                        lanes1!(w, p, d, nv, exp::exp2);
+                        each1!(w, p, d, nv, |x| exp::exp2(&mut w, x));
                     }
                     MathFn::Expm1 => {
-                        lanes1!(w, p, d, nv, exp::expm1);
+                        each1!(w, p, d, nv, |x| exp::expm1(&mut w, x));
                     }
                     MathFn::Log => {
-                        lanes1!(w, p, d, nv, log::log);
+                        each1!(w, p, d, nv, |x| log::log(&mut w, x));
                     }
                     MathFn::Log2 => {
-                        lanes1!(w, p, d, nv, log::log2);
+                        each1!(w, p, d, nv, |x| log::log2(&mut w, x));
                     }
                     MathFn::Log10 => {
-                        lanes1!(w, p, d, nv, log::log10);
+                        each1!(w, p, d, nv, |x| log::log10(&mut w, x));
                     }
                     MathFn::Log1p => {
-                        lanes1!(w, p, d, nv, log::log1p);
+                        each1!(w, p, d, nv, |x| log::log1p(&mut w, x));
                     }
                     MathFn::Cbrt => {
-                        lanes1!(w, p, d, nv, cbrt::cbrt);
+                        each1!(w, p, d, nv, |x| cbrt::cbrt(&mut w, x));
                     }
                     _ => return false,
                 }
@@ -422,7 +330,7 @@ unsafe fn math<W: Wide>(mut w: W, f: MathFn, args: &[Src], d: *mut f64, nv: usiz
 ///
 /// # Safety
 ///
-/// As [`map1`], for both outputs.
+/// As [`each1`], for both outputs.
 #[inline(always)]
 unsafe fn sin_cos<W: Wide>(mut w: W, a: *const f64, ds: *mut f64, dc: *mut f64, nv: usize) {
     for i in 0..nv {
@@ -441,7 +349,7 @@ unsafe fn sin_cos<W: Wide>(mut w: W, a: *const f64, ds: *mut f64, dc: *mut f64, 
 ///
 /// # Safety
 ///
-/// As [`map2`], for `x`, every exponent and every output.
+/// As [`each2`], for `x`, every exponent and every output.
 #[inline(always)]
 unsafe fn pow_group<W: Wide>(mut w: W, x: *const f64, ys: &[Src], ds: &[*mut f64], nv: usize) {
     for i in 0..nv {
@@ -469,43 +377,43 @@ pub(crate) trait Kernels: Wide {
     ///
     /// # Safety
     ///
-    /// As [`map1`].
+    /// As [`each1`].
     unsafe fn unary(self, op: UnaryOp, a: *const f64, d: *mut f64, nv: usize);
     /// See [`binary`].
     ///
     /// # Safety
     ///
-    /// As [`map2`].
+    /// As [`each2`].
     unsafe fn binary(self, op: BinaryOp, a: Src, b: Src, d: *mut f64, nv: usize);
     /// See [`select`].
     ///
     /// # Safety
     ///
-    /// As [`map3`].
+    /// As [`each3`].
     unsafe fn select(self, ops: [*const f64; 3], d: *mut f64, nv: usize);
     /// See [`fma`].
     ///
     /// # Safety
     ///
-    /// As [`map3`].
+    /// As [`each3`].
     unsafe fn fma(self, ops: [*const f64; 3], d: *mut f64, nv: usize);
     /// See [`math`].
     ///
     /// # Safety
     ///
-    /// As [`map2`].
+    /// As [`each2`].
     unsafe fn math(self, f: MathFn, args: &[Src], d: *mut f64, nv: usize) -> bool;
     /// See [`sin_cos`].
     ///
     /// # Safety
     ///
-    /// As [`map1`], for both outputs.
+    /// As [`each1`], for both outputs.
     unsafe fn sin_cos(self, a: *const f64, ds: *mut f64, dc: *mut f64, nv: usize);
     /// See [`pow_group`].
     ///
     /// # Safety
     ///
-    /// As [`map2`], for `x`, every exponent and every output.
+    /// As [`each2`], for `x`, every exponent and every output.
     unsafe fn pow_group(self, x: *const f64, ys: &[Src], ds: &[*mut f64], nv: usize);
 }
 
