@@ -156,60 +156,66 @@ fn slow_lanes<A: Arith>(
     a.fallback(red.slow, v, &[x], NativeFn::Arity1(exact))
 }
 
-/// Sine.
+/// What `sin` and `cos` both compute: the reduction, `sin` and `cos` of
+/// the reduced argument, and whether the quadrant swaps them.
+struct Quadrant<A: Arith> {
+    red: Reduced<A>,
+    sv: A::F,
+    cv: A::F,
+    swap: A::M,
+}
+
 #[inline(always)]
-pub(crate) fn sin<A: Arith>(a: &mut A, x: A::F) -> A::F {
+fn quadrant<A: Arith>(a: &mut A, x: A::F) -> Quadrant<A> {
     let red = reduce(a, x);
-    let (q, r, r_lo) = (&red.q, red.r, red.r_lo);
+    let (r, r_lo) = (red.r, red.r_lo);
     let (sh, sl) = sin_parts(a, r, r_lo);
     let (ch, cl) = cos_parts(a, r, r_lo);
     let sv = a.add(sh, sl);
     let cv = a.add(ch, cl);
-    let swap = odd(a, q.i);
-    let v = a.select(swap, cv, sv);
-    let v = flip_sign_by_bit(a, v, q.i, 1);
+    let swap = odd(a, red.q.i);
+    Quadrant { red, sv, cv, swap }
+}
+
+/// `sin(x)` from its quadrant.
+#[inline(always)]
+fn sin_of<A: Arith>(a: &mut A, k: &Quadrant<A>, x: A::F) -> A::F {
+    let v = a.select(k.swap, k.cv, k.sv);
+    let v = flip_sign_by_bit(a, v, k.red.q.i, 1);
     let v = keep_zero(a, x, v);
-    slow_lanes(a, &red, x, v, exact_sin)
+    slow_lanes(a, &k.red, x, v, exact_sin)
+}
+
+/// `cos(x)` from its quadrant.
+#[inline(always)]
+fn cos_of<A: Arith>(a: &mut A, k: &Quadrant<A>, x: A::F) -> A::F {
+    let v = a.select(k.swap, k.sv, k.cv);
+    let one = a.i(1);
+    let q1 = a.iadd(k.red.q.i, one);
+    let v = flip_sign_by_bit(a, v, q1, 1);
+    slow_lanes(a, &k.red, x, v, exact_cos)
+}
+
+/// Sine.
+#[inline(always)]
+pub(crate) fn sin<A: Arith>(a: &mut A, x: A::F) -> A::F {
+    let k = quadrant(a, x);
+    sin_of(a, &k, x)
 }
 
 /// Cosine.
 #[inline(always)]
 pub(crate) fn cos<A: Arith>(a: &mut A, x: A::F) -> A::F {
-    let red = reduce(a, x);
-    let (q, r, r_lo) = (&red.q, red.r, red.r_lo);
-    let (sh, sl) = sin_parts(a, r, r_lo);
-    let (ch, cl) = cos_parts(a, r, r_lo);
-    let sv = a.add(sh, sl);
-    let cv = a.add(ch, cl);
-    let swap = odd(a, q.i);
-    let v = a.select(swap, sv, cv);
-    let one = a.i(1);
-    let q1 = a.iadd(q.i, one);
-    let v = flip_sign_by_bit(a, v, q1, 1);
-    slow_lanes(a, &red, x, v, exact_cos)
+    let k = quadrant(a, x);
+    cos_of(a, &k, x)
 }
 
 /// `(sin(x), cos(x))`, the same bits as [`sin`] and [`cos`]: the two
 /// share the reduction and both polynomials, which each computes anyway.
 #[inline(always)]
 pub(crate) fn sin_cos<A: Arith>(a: &mut A, x: A::F) -> (A::F, A::F) {
-    let red = reduce(a, x);
-    let (q, r, r_lo) = (&red.q, red.r, red.r_lo);
-    let (sh, sl) = sin_parts(a, r, r_lo);
-    let (ch, cl) = cos_parts(a, r, r_lo);
-    let sv = a.add(sh, sl);
-    let cv = a.add(ch, cl);
-    let swap = odd(a, q.i);
-    let s = a.select(swap, cv, sv);
-    let s = flip_sign_by_bit(a, s, q.i, 1);
-    let s = keep_zero(a, x, s);
-    let s = slow_lanes(a, &red, x, s, exact_sin);
-    let c = a.select(swap, sv, cv);
-    let one = a.i(1);
-    let q1 = a.iadd(q.i, one);
-    let c = flip_sign_by_bit(a, c, q1, 1);
-    let c = slow_lanes(a, &red, x, c, exact_cos);
-    (s, c)
+    let k = quadrant(a, x);
+    (sin_of(a, &k, x), cos_of(a, &k, x))
 }
 
 /// Tangent: `sin/cos` (even quadrants) or `-cos/sin` (odd), the quotient
