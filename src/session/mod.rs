@@ -400,15 +400,8 @@ impl Session {
 
     fn width_command(&mut self, rest: &str) -> Result<String> {
         match Width::from_name(rest) {
-            Some(w) if !w.is_available() => Err(Error::new(
-                ErrorKind::Unsupported,
-                format!(
-                    "this CPU cannot run the {} width; the widest it has is {}",
-                    w.name(),
-                    Width::widest().name()
-                ),
-            )),
             Some(w) => {
+                w.resolve()?;
                 self.width = w;
                 Ok(format!("width {}", w.name()))
             }

@@ -101,7 +101,7 @@ impl Width {
             Err(Error::new(
                 ErrorKind::Unsupported,
                 format!(
-                    "the {} width needs {}, which this CPU does not have (the widest it has is {})",
+                    "this CPU cannot run the {} width, which needs {} (the widest it has is {})",
                     self.name(),
                     match self {
                         Width::Avx2 => "AVX2 and FMA",

@@ -228,6 +228,15 @@ impl Plan {
         // Fill slots are numbered first; value slots after them are
         // renumbered at the end.
         let mut where_is = vec![None::<Opd>; nodes.len()];
+        // Where a node's value is read: an array variable in place, a
+        // computed node where it was put, an invariant as a broadcast.
+        let locate = |a: usize, where_is: &[Option<Opd>]| -> Opd {
+            match nodes[a] {
+                Node::Var(v) if varies[a] => Opd::Input(var_input[v as usize]),
+                _ if varies[a] => where_is[a].expect("operands come before their readers"),
+                _ => Opd::Splat(a as u32),
+            }
+        };
         let mut free: Vec<u32> = Vec::new();
         let mut value_slots = 0u32;
         for (n, node) in nodes.iter().enumerate() {
@@ -235,15 +244,7 @@ impl Plan {
                 continue;
             }
             let args = operands(node);
-            let opd = |a: &crate::ir::Id, where_is: &[Option<Opd>]| -> Opd {
-                let a = a.index();
-                match nodes[a] {
-                    Node::Var(v) if varies[a] => Opd::Input(var_input[v as usize]),
-                    _ if varies[a] => where_is[a].expect("operands come first"),
-                    _ => Opd::Splat(a as u32),
-                }
-            };
-            let mut ops: Vec<Opd> = args.iter().map(|a| opd(a, &where_is)).collect();
+            let mut ops: Vec<Opd> = args.iter().map(|a| locate(a.index(), &where_is)).collect();
             if matches!(node, Node::Select(..) | Node::Fma(..)) {
                 for (o, a) in ops.iter_mut().zip(&args) {
                     if let Opd::Splat(m) = *o {
@@ -286,19 +287,13 @@ impl Plan {
                 dst
             };
             if let Some(g) = group[n] {
-                let opd_of = |a: &crate::ir::Id| -> Opd {
-                    let a = a.index();
-                    match nodes[a] {
-                        Node::Var(v) if varies[a] => Opd::Input(var_input[v as usize]),
-                        _ => Opd::Splat(a as u32),
-                    }
-                };
                 let mut outs = Vec::new();
                 for &m in &members[g] {
                     let Node::Call(_, args) = &nodes[m] else {
                         unreachable!("a power")
                     };
-                    outs.push((opd_of(&args[1]), place(m, &mut where_is)));
+                    let y = locate(args[1].index(), &where_is);
+                    outs.push((y, place(m, &mut where_is)));
                 }
                 steps.push(Step::PowGroup(ops[0], outs.into()));
                 continue;
@@ -327,11 +322,7 @@ impl Plan {
         for (j, r) in program.roots.iter().enumerate() {
             let r = r.index();
             let j = j as u32;
-            let from = match nodes[r] {
-                Node::Var(v) if varies[r] => Opd::Input(var_input[v as usize]),
-                _ if varies[r] => where_is[r].expect("roots are computed"),
-                _ => Opd::Splat(r as u32),
-            };
+            let from = locate(r, &where_is);
             if from != Opd::Out(j) {
                 steps.push(Step::Copy(from, Dst::Out(j)));
             }
